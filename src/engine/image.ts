@@ -1,0 +1,200 @@
+import type { ModelManifest, ResizeFilter } from './manifest';
+
+/** A decoded image, 8-bit RGBA, row-major: what ImageData, pngjs and jpeg decoders all produce. */
+export interface RgbaImage {
+  width: number;
+  height: number;
+  data: Uint8Array | Uint8ClampedArray;
+}
+
+export class ImageInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ImageInputError';
+  }
+}
+
+/**
+ * EXIF orientation (1-8) of a JPEG, or 1 when there is none. Browsers are told
+ * to decode without applying it (`imageOrientation: 'none'`) so the engine
+ * rotates the same way in a worker, in Node and in benchmarks.
+ */
+export function readExifOrientation(bytes: Uint8Array): number {
+  if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8) return 1;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let offset = 2;
+  while (offset + 4 <= bytes.length && bytes[offset] === 0xff) {
+    const marker = bytes[offset + 1];
+    const length = view.getUint16(offset + 2);
+    if (marker === 0xda || marker === 0xd9) break; // image data starts: no EXIF before it
+    const isExif = marker === 0xe1 && offset + 10 <= bytes.length && view.getUint32(offset + 4) === 0x45786966; // 'Exif'
+    if (isExif) return orientationFromTiff(view, offset + 10, offset + 2 + length);
+    offset += 2 + length;
+  }
+  return 1;
+}
+
+function orientationFromTiff(view: DataView, tiff: number, end: number): number {
+  if (tiff + 8 > end || end > view.byteLength) return 1;
+  const little = view.getUint16(tiff) === 0x4949;
+  const ifd = tiff + view.getUint32(tiff + 4, little);
+  if (ifd + 2 > end) return 1;
+  const entries = view.getUint16(ifd, little);
+  for (let i = 0; i < entries; i++) {
+    const entry = ifd + 2 + i * 12;
+    if (entry + 12 > end) break;
+    if (view.getUint16(entry, little) === 0x0112) {
+      const value = view.getUint16(entry + 8, little);
+      return value >= 1 && value <= 8 ? value : 1;
+    }
+  }
+  return 1;
+}
+
+/** Returns the image as it should be seen, given its EXIF orientation. */
+export function applyOrientation(image: RgbaImage, orientation: number): RgbaImage {
+  if (orientation <= 1 || orientation > 8) return image;
+  const { width: w, height: h, data } = image;
+  const swap = orientation >= 5;
+  const outW = swap ? h : w;
+  const outH = swap ? w : h;
+  const out = new Uint8ClampedArray(outW * outH * 4);
+  // For each displayed pixel (x, y), where it lies in the stored image.
+  const source: (x: number, y: number) => [number, number] = {
+    2: (x: number, y: number): [number, number] => [w - 1 - x, y],
+    3: (x: number, y: number): [number, number] => [w - 1 - x, h - 1 - y],
+    4: (x: number, y: number): [number, number] => [x, h - 1 - y],
+    5: (x: number, y: number): [number, number] => [y, x],
+    6: (x: number, y: number): [number, number] => [y, h - 1 - x],
+    7: (x: number, y: number): [number, number] => [w - 1 - y, h - 1 - x],
+    8: (x: number, y: number): [number, number] => [w - 1 - y, x],
+  }[orientation]!;
+  for (let y = 0; y < outH; y++) {
+    for (let x = 0; x < outW; x++) {
+      const [sx, sy] = source(x, y);
+      const from = (sy * w + sx) * 4;
+      const to = (y * outW + x) * 4;
+      out[to] = data[from];
+      out[to + 1] = data[from + 1];
+      out[to + 2] = data[from + 2];
+      out[to + 3] = data[from + 3];
+    }
+  }
+  return { width: outW, height: outH, data: out };
+}
+
+const FILTERS: Record<ResizeFilter, { support: number; weight: (x: number) => number }> = {
+  nearest: { support: 0.5, weight: (x) => (x >= -0.5 && x < 0.5 ? 1 : 0) },
+  bilinear: { support: 1, weight: (x) => Math.max(0, 1 - Math.abs(x)) },
+  bicubic: {
+    support: 2,
+    weight: (x) => {
+      const a = -0.5;
+      const t = Math.abs(x);
+      if (t < 1) return ((a + 2) * t - (a + 3)) * t * t + 1;
+      if (t < 2) return (((t - 5) * t + 8) * t - 4) * a;
+      return 0;
+    },
+  },
+};
+
+/**
+ * Per output index, the first source index and normalised weights. The filter
+ * widens when shrinking (as PIL does), so a 1024 px photo averages its pixels
+ * into the model's input instead of aliasing.
+ */
+function resampleWeights(inSize: number, outSize: number, filter: ResizeFilter) {
+  const { support, weight } = FILTERS[filter];
+  const scale = inSize / outSize;
+  const filterScale = Math.max(scale, 1);
+  const span = support * filterScale;
+  const taps: { start: number; weights: Float64Array }[] = [];
+  for (let i = 0; i < outSize; i++) {
+    const center = (i + 0.5) * scale;
+    if (filter === 'nearest') {
+      taps.push({ start: Math.min(inSize - 1, Math.floor(center)), weights: Float64Array.of(1) });
+      continue;
+    }
+    const start = Math.max(0, Math.floor(center - span));
+    const end = Math.min(inSize, Math.ceil(center + span));
+    const weights = new Float64Array(end - start);
+    let total = 0;
+    for (let j = start; j < end; j++) {
+      const wgt = weight((j + 0.5 - center) / filterScale);
+      weights[j - start] = wgt;
+      total += wgt;
+    }
+    if (total !== 0) for (let k = 0; k < weights.length; k++) weights[k] /= total;
+    taps.push({ start, weights });
+  }
+  return taps;
+}
+
+/** Resizes to size × size (separable, PIL-style), returning RGB planes as floats 0-255. */
+export function resizeToPlanes(image: RgbaImage, size: number, filter: ResizeFilter): Float32Array[] {
+  const { width: w, height: h, data } = image;
+  const xTaps = resampleWeights(w, size, filter);
+  const yTaps = resampleWeights(h, size, filter);
+  const planes: Float32Array[] = [];
+  const rows = new Float32Array(h * size);
+  for (let c = 0; c < 3; c++) {
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < size; x++) {
+        const { start, weights } = xTaps[x];
+        let sum = 0;
+        for (let k = 0; k < weights.length; k++) sum += weights[k] * data[(y * w + start + k) * 4 + c];
+        rows[y * size + x] = sum;
+      }
+    }
+    const plane = new Float32Array(size * size);
+    for (let y = 0; y < size; y++) {
+      const { start, weights } = yTaps[y];
+      for (let x = 0; x < size; x++) {
+        let sum = 0;
+        for (let k = 0; k < weights.length; k++) sum += weights[k] * rows[(start + k) * size + x];
+        plane[y * size + x] = Math.min(255, Math.max(0, Math.round(sum)));
+      }
+    }
+    planes.push(plane);
+  }
+  return planes;
+}
+
+/**
+ * The model's `pixel_values` (1 × 3 × size × size, CHW) for an image: orient,
+ * drop alpha onto white (transparent PNGs would otherwise turn black), resize,
+ * scale to 0-1, normalise by the manifest's mean and std.
+ */
+export function preprocess(image: RgbaImage, spec: ModelManifest['image'], orientation = 1): Float32Array {
+  if (image.width < 1 || image.height < 1 || image.data.length < image.width * image.height * 4) {
+    throw new ImageInputError(`The image is empty or damaged (${image.width}×${image.height}). Try another file.`);
+  }
+  const oriented = applyOrientation(flattenAlpha(image), orientation);
+  const planes = resizeToPlanes(oriented, spec.size, spec.resize);
+  const area = spec.size * spec.size;
+  const out = new Float32Array(3 * area);
+  for (let c = 0; c < 3; c++) {
+    const plane = planes[c];
+    for (let i = 0; i < area; i++) out[c * area + i] = (plane[i] / 255 - spec.mean[c]) / spec.std[c];
+  }
+  return out;
+}
+
+function flattenAlpha(image: RgbaImage): RgbaImage {
+  const { data } = image;
+  let opaque = true;
+  for (let i = 3; i < data.length; i += 4) {
+    if (data[i] !== 255) {
+      opaque = false;
+      break;
+    }
+  }
+  if (opaque) return image;
+  const out = new Uint8ClampedArray(data.length);
+  for (let i = 0; i < data.length; i += 4) {
+    const a = data[i + 3] / 255;
+    for (let c = 0; c < 3; c++) out[i + c] = data[i + c] * a + 255 * (1 - a);
+    out[i + 3] = 255;
+  }
+  return { width: image.width, height: image.height, data: out };
+}

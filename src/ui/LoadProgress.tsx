@@ -1,0 +1,29 @@
+import { useAppStore } from '../store/app-store';
+
+const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
+
+export function LoadProgress() {
+  const status = useAppStore((s) => s.modelStatus);
+  const progress = useAppStore((s) => s.progress);
+  const model = useAppStore((s) => s.model);
+  const files = Object.values(progress);
+  const loaded = files.reduce((sum, f) => sum + f.loaded, 0);
+  const total = files.reduce((sum, f) => sum + f.total, 0);
+
+  if (status === 'ready' && model) {
+    return (
+      <p className="model-status" data-testid="model-status">
+        {model.manifest.name} ready · loaded in {Math.round(Math.max(model.visionLoadMs, model.llmLoadMs))} ms
+      </p>
+    );
+  }
+  if (status !== 'loading') return null;
+  return (
+    <div className="model-status" data-testid="model-status">
+      <label>
+        Loading model… {mb(loaded)} / {mb(total)} MB
+        <progress aria-label="Model download" value={loaded} max={total || 1} />
+      </label>
+    </div>
+  );
+}

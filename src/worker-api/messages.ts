@@ -1,0 +1,53 @@
+/**
+ * The messages between the UI thread and the workers, defined once for both
+ * sides. Each worker serves an API: a map from method to request and response.
+ */
+import type { FileProgress } from '../engine/package';
+import type { ModelManifest } from '../engine/manifest';
+import type { Answer, GenerationOptions } from '../engine/language-model';
+import type { Backend, Capabilities } from '../engine/runtime';
+
+export interface LoadRequest {
+  /** URL of the package folder, e.g. `/models/gvt-tiny/`. */
+  packageUrl: string;
+  backend?: Partial<Backend>;
+}
+
+export interface LoadResponse {
+  manifest: ModelManifest;
+  backend: Backend;
+  capabilities: Capabilities;
+  loadMs: number;
+}
+
+export type VisionApi = {
+  load: { request: LoadRequest; response: LoadResponse };
+  /** The file as the user gave it; the worker decodes it (EXIF orientation applied). */
+  encode: { request: { image: Blob }; response: { tokens: Float32Array; encodeMs: number } };
+}
+
+export type LlmApi = {
+  load: { request: LoadRequest; response: LoadResponse };
+  generate: {
+    request: { imageKey: string; visualTokens: Float32Array; question: string; options: GenerationOptions };
+    response: Answer;
+  };
+};
+
+export type Api = Record<string, { request: unknown; response: unknown }>;
+
+export type WorkerRequest<A extends Api> =
+  | { [M in keyof A & string]: { type: 'call'; id: number; method: M; payload: A[M]['request'] } }[keyof A & string]
+  | { type: 'cancel'; id: number };
+
+/** What a worker knows of an error, sent as data since Error objects lose their class across postMessage. */
+export interface WorkerErrorInfo {
+  name: string;
+  message: string;
+}
+
+export type WorkerEvent =
+  | { type: 'result'; id: number; value: unknown }
+  | { type: 'error'; id: number; error: WorkerErrorInfo }
+  | { type: 'progress'; id: number; progress: FileProgress }
+  | { type: 'token'; id: number; text: string };

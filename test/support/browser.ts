@@ -1,0 +1,29 @@
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const BASE_ARGS = [
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Debian's Chromium, headless; `webgpu` adds the flag that gives a SwiftShader WebGPU adapter. */
+export function launchChromium(options: { webgpu: boolean }): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: options.webgpu ? [...BASE_ARGS, '--enable-unsafe-webgpu', '--enable-features=Vulkan'] : BASE_ARGS,
+  });
+}
+
+/** Collects what the page and its workers print, for a failing test's message. */
+export function recordConsole(page: Page): string[] {
+  const lines: string[] = [];
+  page.on('console', (m) => lines.push(`${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => lines.push(`pageerror: ${e.message}`));
+  return lines;
+}

@@ -1,0 +1,30 @@
+import { cpSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { build, preview, type PreviewServer } from 'vite';
+import type { TestProject } from 'vitest/node';
+import { ROOT, TEST_PACKAGE } from './paths';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    appUrl: string;
+  }
+}
+
+export const TEST_PACKAGE_PATH = 'models/test-package/';
+const OUT_DIR = join(ROOT, '.cache', 'app-test-build');
+
+let server: PreviewServer | undefined;
+
+/** Builds the app as it ships, adds the random-weight package, and serves it with `vite preview`. */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  rmSync(OUT_DIR, { recursive: true, force: true });
+  await build({ root: ROOT, logLevel: 'warn', build: { outDir: OUT_DIR, emptyOutDir: true } });
+  cpSync(TEST_PACKAGE, join(OUT_DIR, TEST_PACKAGE_PATH), { recursive: true });
+  server = await preview({ root: ROOT, logLevel: 'warn', build: { outDir: OUT_DIR }, preview: { port: 0, host: '127.0.0.1' } });
+  const url = server.resolvedUrls?.local[0];
+  if (!url) throw new Error('vite preview did not report a URL');
+  project.provide('appUrl', url);
+  return async () => {
+    await server?.close();
+  };
+}

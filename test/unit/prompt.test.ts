@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { splitTemplate, taskPrompt } from '../../src/engine/prompt';
+
+const tasks = {
+  caption: 'Describe the image in detail in a sentence: This is an image of',
+  count: 'How many {object} are there in the image?',
+  identify: 'Does {object} exist in the image?',
+  vqa: 'Question: {question} Answer:',
+};
+
+describe('prompt assembly', () => {
+  it('splits the GVT template into image prefix and question', () => {
+    expect(splitTemplate('<Img>{image}</Img>{question}')).toEqual({ beforeImage: '<Img>', afterImage: '</Img>', afterQuestion: '' });
+  });
+
+  it('keeps text around a chat question', () => {
+    expect(splitTemplate('User:{image}{question}\nAssistant:')).toEqual({ beforeImage: 'User:', afterImage: '', afterQuestion: '\nAssistant:' });
+  });
+
+  it('fills the paper task prompts', () => {
+    expect(taskPrompt(tasks, { task: 'caption' })).toBe(tasks.caption);
+    expect(taskPrompt(tasks, { task: 'count', object: 'red stars ' })).toBe('How many red stars are there in the image?');
+    expect(taskPrompt(tasks, { task: 'identify', object: 'a blue square' })).toBe('Does a blue square exist in the image?');
+    expect(taskPrompt(tasks, { task: 'vqa', question: ' What color is the star?' })).toBe('Question: What color is the star? Answer:');
+  });
+});
