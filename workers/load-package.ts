@@ -2,6 +2,9 @@ import type { ModelManifest } from '../src/engine/manifest';
 import { httpSource, readManifest, type PackageSource } from '../src/engine/package';
 import { chooseBackend, configureRuntime, detectCapabilities, type Backend, type Capabilities } from '../src/engine/runtime';
 import type { LoadRequest } from '../src/worker-api/messages';
+// Served as files of their own: ORT starts its WASM threads from this module, which it cannot do from inside a bundle.
+import wasmModule from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.mjs?url';
+import wasmBinary from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
 
 export interface Prepared {
   source: PackageSource;
@@ -16,6 +19,6 @@ export async function preparePackage(request: LoadRequest): Promise<Prepared> {
   const manifest = await readManifest(source);
   const capabilities = await detectCapabilities();
   const backend = chooseBackend(capabilities, request.backend);
-  configureRuntime(backend);
+  configureRuntime(backend, { mjs: wasmModule, wasm: wasmBinary });
   return { source, manifest, backend, capabilities };
 }

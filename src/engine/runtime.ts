@@ -44,7 +44,7 @@ export async function detectCapabilities(): Promise<Capabilities> {
 }
 
 /** ORT reads its thread count once, at its first session: call before creating any. */
-export function configureRuntime(backend: Backend, wasmPaths?: string): void {
+export function configureRuntime(backend: Backend, wasmPaths?: ort.Env.WasmPrefixOrFilePaths): void {
   ort.env.wasm.numThreads = backend.kind === 'wasm' ? backend.threads : 1;
   if (wasmPaths) ort.env.wasm.wasmPaths = wasmPaths;
 }

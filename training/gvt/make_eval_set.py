@@ -1,0 +1,59 @@
+"""Writes a Shapes World evaluation folder in the spec's format:
+
+  npm run eval:make -- --out DIR --n N --seed S      (from the repository root)
+
+DIR/questions.jsonl (N questions), DIR/images/*.png, DIR/scenes.jsonl. Each
+image gets one question of every task in turn (count, identify, vqa, caption),
+so N/4 images; half are rendered at 256 px, half at a random size 257-512 px
+(the model resizes, so this checks resize robustness).
+"""
+
+import argparse
+import json
+import os
+
+import numpy as np
+
+from .shapes import TASKS, question_for, random_scene, render, scene_record
+
+
+def make_eval_set(out, n, seed, per_image=4):
+    rng = np.random.default_rng(seed)
+    os.makedirs(os.path.join(out, "images"), exist_ok=True)
+    questions, scenes = [], []
+    q = 0
+    img = 0
+    while q < n:
+        img += 1
+        scene = random_scene(rng)
+        size = 256 if rng.random() < 0.5 else int(rng.integers(257, 513))
+        path = f"images/{img:06d}.png"
+        render(scene, size, rng).save(os.path.join(out, path))
+        scenes.append(scene_record(scene, path))
+        for k in range(per_image):
+            if q >= n:
+                break
+            task = TASKS[(img - 1 + k) % 4] if per_image < 4 else TASKS[k]
+            question, answer = question_for(task, scene, rng)
+            q += 1
+            questions.append({"id": f"q{q:06d}", "image": path, "task": task, "question": question, "answer": answer,
+                              "num_objects": len(scene["objects"])})
+    with open(os.path.join(out, "questions.jsonl"), "w", encoding="utf-8") as f:
+        f.writelines(json.dumps(x) + "\n" for x in questions)
+    with open(os.path.join(out, "scenes.jsonl"), "w", encoding="utf-8") as f:
+        f.writelines(json.dumps(x) + "\n" for x in scenes)
+    return questions
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--n", type=int, default=2000)
+    ap.add_argument("--seed", type=int, default=12345)
+    args = ap.parse_args()
+    qs = make_eval_set(args.out, args.n, args.seed)
+    print(f"wrote {len(qs)} questions on {len({q['image'] for q in qs})} images to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,309 @@
+"""GVT-tiny training, the paper's two-stage recipe:
+
+  stage 1: the ViT alone, with patch-level targets from the scene geometry (per
+           patch: the pixel share of each shape+colour label and the label of
+           the object centred there) plus image-level count heads on CLS;
+  stage 2: the ViT frozen (its tokens computed once and cached), resampler +
+           projection + LM trained on count, identify, vqa and caption.
+
+  PYTHONPATH=training OMP_NUM_THREADS=2 python3 -m gvt.train --run training/runs/NAME [options]
+
+Writes RUN/stage1.pt, RUN/model.pt (the whole GVT + config), RUN/log.jsonl and
+RUN/eval.json (fp32 PyTorch scores on a held-out set made like the eval sets).
+Deterministic for a given --seed and options (same machine, same thread count).
+"""
+
+import argparse
+import json
+import math
+import os
+import time
+from dataclasses import asdict
+
+import numpy as np
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+from .data import NUM_LABELS, as_scene, make_dataset
+from .model import GVT, GVTConfig
+from .pyeval import evaluate
+from .shapes import TASKS, question_for
+from .tokenizer import ByteWordTokenizer
+
+
+def to_pixels(u8, cfg):
+    """uint8 [B,S,S,3] -> normalised float [B,3,S,S], as src/engine/image.ts."""
+    x = torch.from_numpy(u8).float().permute(0, 3, 1, 2) / 255.0
+    mean = torch.tensor(cfg.mean, dtype=torch.float32)[None, :, None, None]
+    std = torch.tensor(cfg.std, dtype=torch.float32)[None, :, None, None]
+    return (x - mean) / std
+
+
+def lr_at(step, total, peak, warmup):
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    t = (step - warmup) / max(1, total - warmup)
+    return peak * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * t)))
+
+
+class Stage1Heads(nn.Module):
+    """Patch heads (cover: soft label shares, centre: label of the object centred in the patch)
+    and image heads on CLS (total count, count per shape, per colour, presence per label)."""
+
+    def __init__(self, w):
+        super().__init__()
+        self.cover = nn.Linear(w, NUM_LABELS)
+        self.centre = nn.Linear(w, NUM_LABELS)
+        self.total = nn.Linear(w, 10)
+        self.per_shape = nn.Linear(w, 4 * 10)
+        self.per_color = nn.Linear(w, 6 * 10)
+        self.presence = nn.Linear(w, NUM_LABELS - 1)
+
+
+def image_targets(objects):
+    n = len(objects)
+    total = torch.zeros(n, dtype=torch.long)
+    shape = torch.zeros(n, 4, dtype=torch.long)
+    color = torch.zeros(n, 6, dtype=torch.long)
+    presence = torch.zeros(n, NUM_LABELS - 1)
+    for i, objs in enumerate(objects):
+        total[i] = len(objs)
+        for s, c in objs:
+            shape[i, s] += 1
+            color[i, c] += 1
+            presence[i, s * 6 + c] = 1
+    return total, shape, color, presence
+
+
+def stage1(vit, heads, data, args, cfg, log):
+    params = list(vit.parameters()) + list(heads.parameters())
+    opt = torch.optim.AdamW(params, lr=args.s1_lr, weight_decay=0.05)
+    n = len(data["pixels"])
+    g = torch.Generator().manual_seed(args.seed + 1)
+    p2 = float(cfg.patch_size**2)
+    t0 = time.time()
+    vit.train()
+    for step in range(args.s1_steps):
+        idx = torch.randint(0, n, (args.s1_batch,), generator=g).numpy()
+        x = to_pixels(data["pixels"][idx], cfg)
+        if args.s1_flip:  # flips keep every label (shapes are symmetric enough: the scene stays in distribution)
+            pass
+        for grp in opt.param_groups:
+            grp["lr"] = lr_at(step, args.s1_steps, args.s1_lr, 200)
+        tok = vit(x)
+        cls, patches = tok[:, 0], tok[:, 1:]
+        total, shape, color, presence = image_targets([data["objects"][i] for i in idx])
+        loss_img = (F.cross_entropy(heads.total(cls), total)
+                    + F.cross_entropy(heads.per_shape(cls).reshape(-1, 10), shape.reshape(-1))
+                    + F.cross_entropy(heads.per_color(cls).reshape(-1, 10), color.reshape(-1))
+                    + F.binary_cross_entropy_with_logits(heads.presence(cls), presence))
+        loss = loss_img
+        if args.s1_targets == "patch":
+            cover = torch.from_numpy(data["cover"][idx]).float() / p2
+            centre = torch.from_numpy(data["centre"][idx]).long()
+            loss_cover = -(cover * F.log_softmax(heads.cover(patches), -1)).sum(-1).mean()
+            loss_centre = F.cross_entropy(heads.centre(patches).reshape(-1, NUM_LABELS), centre.reshape(-1))
+            loss = loss + loss_cover + 2.0 * loss_centre
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        if step % 100 == 0 or step == args.s1_steps - 1:
+            rec = {"stage": 1, "step": step, "loss": round(float(loss), 4), "loss_img": round(float(loss_img), 4),
+                   "elapsed": round(time.time() - t0, 1)}
+            log(rec)
+    vit.eval()
+
+
+@torch.no_grad()
+def cache_features(vit, pixels, cfg, batch=128):
+    out = []
+    for i in range(0, len(pixels), batch):
+        out.append(vit(to_pixels(pixels[i:i + batch], cfg)).half())
+    return torch.cat(out)
+
+
+class Batcher:
+    """Builds stage-2 sequences: one question per task per image (captions weighted by --caption-copies)."""
+
+    def __init__(self, tok, cfg, seed, tasks_per_image):
+        self.tok, self.cfg = tok, cfg
+        self.rng = np.random.default_rng(seed)
+        self.before = tok.encode("<Img>")
+        self.after = tok.encode("</Img>")
+        self.cache = {}
+        self.tasks = tasks_per_image
+
+    def enc(self, text):
+        ids = self.cache.get(text)
+        if ids is None:
+            ids = self.cache[text] = self.tok.encode(text)
+        return ids
+
+    def build(self, objects_list):
+        """-> text ids [M, L] (after + question + answer + eos, padded), loss mask [M, L] (answer tokens), image index [M]."""
+        rows, masks, owner = [], [], []
+        for i, objs in enumerate(objects_list):
+            scene = as_scene(objs)
+            for task in self.tasks:
+                q, a = question_for(task, scene, self.rng)
+                prompt = self.after + self.enc(q)
+                answer = self.enc(" " + a) + [self.tok.eos_id]
+                rows.append(prompt + answer)
+                masks.append([0] * len(prompt) + [1] * len(answer))
+                owner.append(i)
+        width = max(len(r) for r in rows)
+        ids = torch.full((len(rows), width), self.tok.pad_id, dtype=torch.long)
+        mask = torch.zeros(len(rows), width)
+        for j, (r, m) in enumerate(zip(rows, masks)):
+            ids[j, :len(r)] = torch.tensor(r)
+            mask[j, :len(m)] = torch.tensor(m, dtype=torch.float32)
+        return ids, mask, torch.tensor(owner)
+
+
+def lm_loss(model, visual, ids, mask, owner, before):
+    """visual [B,32,D] for B images; ids/mask [M,L]; returns token-mean CE over answer tokens."""
+    lm = model.lm
+    m = ids.shape[0]
+    pre = lm.embed(torch.tensor(before))[None].expand(m, -1, -1)
+    embeds = torch.cat([pre, visual[owner], lm.embed(ids)], dim=1)
+    t = embeds.shape[1]
+    k = pre.shape[1] + visual.shape[1]
+    logits, _ = lm(embeds, torch.ones(m, t, dtype=torch.long), torch.arange(t)[None].expand(m, -1), lm.empty_past(m))
+    # text token j sits at position k + j and is predicted from position k + j - 1.
+    pred = logits[:, k - 1:k - 1 + ids.shape[1]]
+    ce = F.cross_entropy(pred.reshape(-1, pred.shape[-1]), ids.reshape(-1), reduction="none").reshape(ids.shape)
+    return (ce * mask).sum() / mask.sum()
+
+
+def stage2(model, feats, objects, args, tok, log, pixels=None):
+    """Trains resampler + projection + LM on cached ViT tokens (or, with --finetune-vit, the ViT too on pixels)."""
+    cfg = model.cfg
+    trainable = list(model.vision.resampler.parameters()) + list(model.vision.proj.parameters()) + list(model.lm.parameters())
+    if args.finetune_vit:
+        trainable += list(model.vision.vit.parameters())
+    opt = torch.optim.AdamW(trainable, lr=args.s2_lr, weight_decay=0.01)
+    batcher = Batcher(tok, cfg, args.seed + 2, TASKS + ["caption"] * (args.caption_copies - 1) + ["count"] * (args.count_copies - 1))
+    n = len(objects)
+    g = torch.Generator().manual_seed(args.seed + 3)
+    t0 = time.time()
+    model.train()
+    for step in range(args.s2_steps):
+        idx = torch.randint(0, n, (args.s2_batch,), generator=g)
+        for grp in opt.param_groups:
+            grp["lr"] = lr_at(step, args.s2_steps, args.s2_lr, 300)
+        if args.finetune_vit:
+            tokens = model.vision.vit(to_pixels(pixels[idx.numpy()], cfg))
+        else:
+            tokens = feats[idx].float()
+        visual = model.vision.proj(model.vision.resampler(tokens))
+        ids, mask, owner = batcher.build([objects[i] for i in idx.tolist()])
+        loss = lm_loss(model, visual, ids, mask, owner, batcher.before)
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(trainable, 1.0)
+        opt.step()
+        if step % 100 == 0 or step == args.s2_steps - 1:
+            log({"stage": 2, "step": step, "loss": round(float(loss), 4), "elapsed": round(time.time() - t0, 1)})
+    model.eval()
+
+
+def model_config(args, vocab):
+    return GVTConfig(image_size=args.image_size, patch_size=args.patch_size, vit_width=args.vit_width,
+                     vit_layers=args.vit_layers, vit_heads=args.vit_heads, resampler_layers=args.resampler_layers,
+                     resampler_heads=args.resampler_heads, num_latents=32, lm_width=args.lm_width,
+                     lm_layers=args.lm_layers, lm_heads=args.lm_heads, lm_mlp_ratio=4, vocab_size=vocab,
+                     max_positions=args.max_positions)
+
+
+def parser():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--run", required=True)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--images", type=int, default=30000)
+    ap.add_argument("--image-size", type=int, default=112)
+    ap.add_argument("--patch-size", type=int, default=8)
+    ap.add_argument("--vit-width", type=int, default=96)
+    ap.add_argument("--vit-layers", type=int, default=4)
+    ap.add_argument("--vit-heads", type=int, default=4)
+    ap.add_argument("--resampler-layers", type=int, default=2)
+    ap.add_argument("--resampler-heads", type=int, default=4)
+    ap.add_argument("--lm-width", type=int, default=128)
+    ap.add_argument("--lm-layers", type=int, default=3)
+    ap.add_argument("--lm-heads", type=int, default=4)
+    ap.add_argument("--max-positions", type=int, default=160)
+    ap.add_argument("--s1-steps", type=int, default=3000)
+    ap.add_argument("--s1-batch", type=int, default=32)
+    ap.add_argument("--s1-lr", type=float, default=2e-3)
+    ap.add_argument("--s1-targets", choices=["patch", "image"], default="patch")
+    ap.add_argument("--s1-flip", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--s2-steps", type=int, default=3000)
+    ap.add_argument("--s2-batch", type=int, default=32)
+    ap.add_argument("--s2-lr", type=float, default=2e-3)
+    ap.add_argument("--caption-copies", type=int, default=1)
+    ap.add_argument("--count-copies", type=int, default=1)
+    ap.add_argument("--finetune-vit", action="store_true", help="stage 2 trains the ViT too (ablation; no feature cache)")
+    ap.add_argument("--eval-n", type=int, default=800, help="held-out questions for the fp32 PyTorch score")
+    ap.add_argument("--threads", type=int, default=int(os.environ.get("OMP_NUM_THREADS", "2")))
+    return ap
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    os.makedirs(args.run, exist_ok=True)
+    log_path = os.path.join(args.run, "log.jsonl")
+    open(log_path, "w").close()
+    t_start = time.time()
+
+    def log(rec):
+        rec["wall"] = round(time.time() - t_start, 1)
+        print(json.dumps(rec), flush=True)
+        with open(log_path, "a") as f:
+            f.write(json.dumps(rec) + "\n")
+
+    tok = ByteWordTokenizer()
+    cfg = model_config(args, len(tok))
+    model = GVT(cfg)
+    log({"phase": "config", "args": vars(args), "params": sum(p.numel() for p in model.parameters()),
+         "vision_params": sum(p.numel() for p in model.vision.parameters())})
+
+    data = make_dataset(args.images, args.seed, cfg.image_size, cfg.grid, workers=min(2, args.threads))
+    log({"phase": "data", "images": len(data["pixels"])})
+
+    heads = Stage1Heads(cfg.vit_width)
+    stage1(model.vision.vit, heads, data, args, cfg, log)
+    torch.save({"vit": model.vision.vit.state_dict(), "heads": heads.state_dict(), "config": cfg.to_dict()},
+               os.path.join(args.run, "stage1.pt"))
+    log({"phase": "stage1_done"})
+
+    feats = None
+    if not args.finetune_vit:
+        for p in model.vision.vit.parameters():
+            p.requires_grad_(False)
+        feats = cache_features(model.vision.vit, data["pixels"], cfg)
+        log({"phase": "features_cached", "shape": list(feats.shape)})
+    stage2(model, feats, data["objects"], args, tok, log, pixels=data["pixels"])
+    torch.save({"model": model.state_dict(), "config": cfg.to_dict()}, os.path.join(args.run, "model.pt"))
+    train_s = time.time() - t_start
+    log({"phase": "trained", "seconds": round(train_s, 1)})
+
+    if args.eval_n:
+        scores = evaluate(model, tok, n=args.eval_n, seed=args.seed + 999)
+        log({"phase": "eval", **scores})
+        with open(os.path.join(args.run, "eval.json"), "w") as f:
+            json.dump({"train_seconds": round(train_s, 1), **scores}, f, indent=2)
+
+
+def load_model(run):
+    ckpt = torch.load(os.path.join(run, "model.pt"))
+    cfg = GVTConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in ckpt["config"].items()})
+    model = GVT(cfg)
+    model.load_state_dict(ckpt["model"])
+    return model.eval()
+
+
+if __name__ == "__main__":
+    main()
