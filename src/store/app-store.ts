@@ -99,8 +99,9 @@ export const useAppStore = create<AppState>((set, get) => {
     },
 
     async setImage(file) {
-      if (!file.type.startsWith('image/')) {
-        set({ error: `"${file.name}" is not an image (${file.type || 'unknown type'}). Choose a PNG, JPEG, WebP or GIF file.` });
+      const problem = await unreadableImage(file);
+      if (problem) {
+        set({ error: problem }); // the current image and its conversation stay
         return;
       }
       const previous = get().image;
@@ -177,6 +178,18 @@ export const useAppStore = create<AppState>((set, get) => {
     }
   }
 });
+
+/** Why a file cannot be used as an image, or null when the browser decodes it. */
+async function unreadableImage(file: File): Promise<string | null> {
+  const what = `"${file.name}" (${file.type || 'unknown type'})`;
+  if (file.type && !file.type.startsWith('image/')) return `${what} is not an image. Choose a PNG, JPEG, WebP or GIF file.`;
+  try {
+    (await createImageBitmap(file)).close();
+    return null;
+  } catch {
+    return `${what} could not be read as an image: it may be damaged or in a format this browser does not support. Choose a PNG, JPEG, WebP or GIF file.`;
+  }
+}
 
 /** The files behind images, kept out of the store's state since they are not rendered. */
 const blobs = new Map<string, Blob>();

@@ -6,10 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { TEST_PACKAGE } from '../support/paths';
 import { launchChromium, recordConsole } from '../support/browser';
+import { answerDone, answerText, ask, lastAnswer, modelUrl, uploadReference, waitReady } from './app-helpers';
 
 const reference = JSON.parse(readFileSync(join(TEST_PACKAGE, 'reference.json'), 'utf8'));
 const tokenizer = new Tokenizer(
@@ -20,18 +21,6 @@ const tokenizer = new Tokenizer(
 const expectedStart = tokenizer.decode(reference.answers[0].generated_ids, { skip_special_tokens: true });
 const QUESTION: string = reference.answers[0].question;
 const FOLLOW_UP: string = reference.answers[1].question;
-
-const appUrl = () => `${inject('appUrl')}?model=/models/test-package/`;
-
-async function waitReady(page: Page) {
-  await page.getByTestId('model-status').getByText(/ready/).waitFor({ timeout: 120_000 });
-}
-
-async function upload(page: Page) {
-  await page.getByLabel('Upload image').setInputFiles(join(TEST_PACKAGE, 'reference.png'));
-  await page.getByRole('img', { name: /reference\.png/ }).waitFor();
-  await page.getByText(/encoded in \d+ ms/).waitFor();
-}
 
 /** Records every distinct text the last answer showed, to tell streaming from a single paint. */
 async function watchAnswer(page: Page) {
@@ -46,14 +35,6 @@ async function watchAnswer(page: Page) {
   });
 }
 
-async function ask(page: Page, question: string) {
-  await page.getByLabel('Question').fill(question);
-  await page.getByRole('button', { name: 'Send' }).click();
-}
-
-const lastAnswer = (page: Page) => page.getByTestId('message-assistant').last();
-const answerDone = (page: Page) => lastAnswer(page).locator('.stats').waitFor({ timeout: 60_000 });
-
 for (const backend of ['wasm', 'webgpu'] as const) {
   describe(`the app on ${backend}`, () => {
     let browser: Browser;
@@ -64,7 +45,7 @@ for (const backend of ['wasm', 'webgpu'] as const) {
       browser = await launchChromium({ webgpu: backend === 'webgpu' });
       page = await browser.newPage();
       log = recordConsole(page);
-      await page.goto(appUrl());
+      await page.goto(modelUrl());
       await waitReady(page);
     });
     afterAll(async () => {
@@ -77,24 +58,24 @@ for (const backend of ['wasm', 'webgpu'] as const) {
     });
 
     it('streams the answer to a question about an uploaded image', async () => {
-      await upload(page);
+      await uploadReference(page);
       await watchAnswer(page);
       await ask(page, QUESTION);
       await answerDone(page);
       const texts = await page.evaluate(() => (window as unknown as { answerTexts: string[] }).answerTexts);
-      const final = (await lastAnswer(page).locator('.text').textContent()) ?? '';
+      const final = await answerText(page);
       expect(texts.length, 'the answer appeared in several steps').toBeGreaterThan(3);
       expect(final.startsWith(expectedStart), `"${final}" starts with the PyTorch greedy answer "${expectedStart}"`).toBe(true);
       expect(await page.getByText(/tokens\/s/).count()).toBeGreaterThan(0);
     });
 
     it('stops a generation midway with the Stop button', async () => {
-      const full = (await lastAnswer(page).locator('.text').textContent()) ?? '';
+      const full = await answerText(page);
       await ask(page, QUESTION);
-      await expect.poll(async () => ((await lastAnswer(page).locator('.text').textContent()) ?? '').replace('…', '').length).toBeGreaterThan(0);
+      await expect.poll(async () => (await answerText(page)).replace('…', '').length).toBeGreaterThan(0);
       await page.getByRole('button', { name: 'Stop' }).click();
       await answerDone(page);
-      const stopped = (await lastAnswer(page).locator('.text').textContent()) ?? '';
+      const stopped = await answerText(page);
       expect(await lastAnswer(page).locator('.stats').textContent()).toContain('stopped');
       expect(stopped.length).toBeLessThan(full.length);
       expect(full.startsWith(stopped)).toBe(true);
@@ -106,7 +87,7 @@ for (const backend of ['wasm', 'webgpu'] as const) {
       await answerDone(page);
       expect(await lastAnswer(page).locator('.stats').textContent()).toContain('image prefix reused');
       expect(await page.getByTestId('message-user').count()).toBe(3);
-      const text = (await lastAnswer(page).locator('.text').textContent()) ?? '';
+      const text = await answerText(page);
       const expected = tokenizer.decode(reference.answers[1].generated_ids, { skip_special_tokens: true });
       expect(text.startsWith(expected)).toBe(true);
     });

@@ -125,7 +125,9 @@ def cache_features(vit, pixels, cfg, batch=128):
 
 
 class Batcher:
-    """Builds stage-2 sequences: one question per task per image (captions weighted by --caption-copies)."""
+    """Builds stage-2 sequences: one question per listed task per image. The image prefix
+    (<Img> + 32 visual tokens + </Img>) is run once per image and its KV cache shared by
+    that image's questions; captions and short answers are padded in separate buckets."""
 
     def __init__(self, tok, cfg, seed, tasks_per_image):
         self.tok, self.cfg = tok, cfg
@@ -142,39 +144,50 @@ class Batcher:
         return ids
 
     def build(self, objects_list):
-        """-> text ids [M, L] (after + question + answer + eos, padded), loss mask [M, L] (answer tokens), image index [M]."""
-        rows, masks, owner = [], [], []
+        """-> buckets of (text ids [M, L] = question + answer + eos padded, loss mask [M, L], image index [M])."""
+        buckets = {"caption": ([], [], []), "short": ([], [], [])}
         for i, objs in enumerate(objects_list):
             scene = as_scene(objs)
             for task in self.tasks:
                 q, a = question_for(task, scene, self.rng)
-                prompt = self.after + self.enc(q)
+                prompt = self.enc(q)
                 answer = self.enc(" " + a) + [self.tok.eos_id]
+                rows, masks, owner = buckets["caption" if task == "caption" else "short"]
                 rows.append(prompt + answer)
                 masks.append([0] * len(prompt) + [1] * len(answer))
                 owner.append(i)
-        width = max(len(r) for r in rows)
-        ids = torch.full((len(rows), width), self.tok.pad_id, dtype=torch.long)
-        mask = torch.zeros(len(rows), width)
-        for j, (r, m) in enumerate(zip(rows, masks)):
-            ids[j, :len(r)] = torch.tensor(r)
-            mask[j, :len(m)] = torch.tensor(m, dtype=torch.float32)
-        return ids, mask, torch.tensor(owner)
+        out = []
+        for rows, masks, owner in buckets.values():
+            if not rows:
+                continue
+            width = max(len(r) for r in rows)
+            ids = torch.full((len(rows), width), self.tok.pad_id, dtype=torch.long)
+            mask = torch.zeros(len(rows), width)
+            for j, (r, m) in enumerate(zip(rows, masks)):
+                ids[j, :len(r)] = torch.tensor(r)
+                mask[j, :len(m)] = torch.tensor(m, dtype=torch.float32)
+            out.append((ids, mask, torch.tensor(owner)))
+        return out
 
 
-def lm_loss(model, visual, ids, mask, owner, before):
-    """visual [B,32,D] for B images; ids/mask [M,L]; returns token-mean CE over answer tokens."""
+def lm_loss(model, visual, buckets, before, after):
+    """visual [B,32,D] for B images; buckets from Batcher.build; token-mean CE over answer tokens."""
     lm = model.lm
-    m = ids.shape[0]
-    pre = lm.embed(torch.tensor(before))[None].expand(m, -1, -1)
-    embeds = torch.cat([pre, visual[owner], lm.embed(ids)], dim=1)
-    t = embeds.shape[1]
-    k = pre.shape[1] + visual.shape[1]
-    logits, _ = lm(embeds, torch.ones(m, t, dtype=torch.long), torch.arange(t)[None].expand(m, -1), lm.empty_past(m))
-    # text token j sits at position k + j and is predicted from position k + j - 1.
-    pred = logits[:, k - 1:k - 1 + ids.shape[1]]
-    ce = F.cross_entropy(pred.reshape(-1, pred.shape[-1]), ids.reshape(-1), reduction="none").reshape(ids.shape)
-    return (ce * mask).sum() / mask.sum()
+    b = visual.shape[0]
+    emb = lambda ids: lm.embed(torch.as_tensor(ids))
+    prefix = torch.cat([emb(before)[None].expand(b, -1, -1), visual, emb(after)[None].expand(b, -1, -1)], 1)
+    p = prefix.shape[1]
+    _, past = lm(prefix, torch.ones(b, p, dtype=torch.long), torch.arange(p)[None].expand(b, -1), lm.empty_past(b))
+    total, count = 0.0, 0.0
+    for ids, mask, owner in buckets:
+        m, t = ids.shape
+        shared = [(k[owner], v[owner]) for k, v in past]
+        logits, _ = lm(emb(ids), torch.ones(m, p + t, dtype=torch.long), torch.arange(p, p + t)[None].expand(m, -1), shared)
+        # token j is predicted from position j - 1 of this call (answer tokens never come first).
+        ce = F.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]), ids[:, 1:].reshape(-1), reduction="none")
+        total = total + (ce.reshape(m, t - 1) * mask[:, 1:]).sum()
+        count += float(mask[:, 1:].sum())
+    return total / count
 
 
 def stage2(model, feats, objects, args, tok, log, pixels=None):
@@ -198,8 +211,8 @@ def stage2(model, feats, objects, args, tok, log, pixels=None):
         else:
             tokens = feats[idx].float()
         visual = model.vision.proj(model.vision.resampler(tokens))
-        ids, mask, owner = batcher.build([objects[i] for i in idx.tolist()])
-        loss = lm_loss(model, visual, ids, mask, owner, batcher.before)
+        buckets = batcher.build([objects[i] for i in idx.tolist()])
+        loss = lm_loss(model, visual, buckets, batcher.before, batcher.after)
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(trainable, 1.0)

@@ -1,0 +1,25 @@
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { inject } from 'vitest';
+import { TEST_PACKAGE } from '../support/paths';
+
+export const modelUrl = (name = 'test-package') => `${inject('appUrl')}?model=/models/${name}/`;
+
+export async function waitReady(page: Page): Promise<void> {
+  await page.getByTestId('model-status').getByText(/ready/).waitFor({ timeout: 120_000 });
+}
+
+export async function uploadReference(page: Page): Promise<void> {
+  await page.getByLabel('Upload image').setInputFiles(join(TEST_PACKAGE, 'reference.png'));
+  await page.getByRole('img', { name: /reference\.png/ }).waitFor();
+  await page.getByText(/encoded in \d+ ms/).waitFor();
+}
+
+export async function ask(page: Page, question: string): Promise<void> {
+  await page.getByLabel('Question').fill(question);
+  await page.getByRole('button', { name: 'Send' }).click();
+}
+
+export const lastAnswer = (page: Page) => page.getByTestId('message-assistant').last();
+export const answerText = async (page: Page) => (await lastAnswer(page).locator('.text').textContent()) ?? '';
+export const answerDone = (page: Page) => lastAnswer(page).locator('.stats').waitFor({ timeout: 90_000 });

@@ -1,0 +1,104 @@
+/**
+ * What a user sees when something goes wrong: a broken model package, a file
+ * that is not an image, a worker that crashes — and that nothing they had is lost.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser';
+import { answerDone, answerText, ask, lastAnswer, modelUrl, uploadReference, waitReady } from './app-helpers';
+
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launchChromium({ webgpu: false });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+beforeEach(async () => {
+  await page?.close();
+  page = await browser.newPage();
+});
+
+const alert = (p: Page) => p.getByRole('alert').first();
+
+describe('a broken model package', () => {
+  it('names the manifest field that is wrong', async () => {
+    await page.goto(modelUrl('broken-manifest'));
+    await expect.poll(() => alert(page).textContent(), { timeout: 30_000 }).toMatch(/field "image\.size" is missing/);
+    expect(await page.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
+  });
+
+  it('refuses a damaged file and says to reload', async () => {
+    await page.goto(modelUrl('damaged-file'));
+    await expect.poll(() => alert(page).textContent(), { timeout: 30_000 }).toMatch(/decoder_model_merged\.onnx is damaged.*Reload/);
+  });
+});
+
+describe('bad input keeps the image and the conversation', () => {
+  beforeEach(async () => {
+    await page.goto(modelUrl());
+    await waitReady(page);
+    await uploadReference(page);
+    await ask(page, 'Does a red circle exist in the image?');
+    await answerDone(page);
+  });
+
+  const kept = async () => {
+    expect(await page.getByRole('img', { name: /reference\.png/ }).isVisible()).toBe(true);
+    expect(await page.getByTestId('message-user').count()).toBe(1);
+  };
+
+  it('a file that is not an image', async () => {
+    await page.getByLabel('Upload image').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+    await expect.poll(() => alert(page).textContent()).toMatch(/"notes\.txt" \(text\/plain\) is not an image\. Choose a PNG, JPEG/);
+    await kept();
+  });
+
+  it('a damaged PNG', async () => {
+    const broken = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]);
+    await page.getByLabel('Upload image').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: broken });
+    await expect.poll(() => alert(page).textContent()).toMatch(/"photo\.png" \(image\/png\) could not be read as an image/);
+    await kept();
+  });
+});
+
+describe('a crashed worker', () => {
+  it('reports the crash, then restarts on the next question and answers it', async () => {
+    await page.goto(modelUrl());
+    await waitReady(page);
+    await uploadReference(page);
+    const llm = page.workers().find((w) => w.url().includes('llm.worker'));
+    expect(llm).toBeDefined();
+    await ask(page, 'How many stars are there in the image?');
+    await expect.poll(async () => (await answerText(page)).length).toBeGreaterThan(0);
+    // An uncaught exception kills the worker's current work, as a bug in the runtime would.
+    await llm!.evaluate(() => setTimeout(() => { throw new Error('simulated crash'); }));
+    await expect
+      .poll(() => lastAnswer(page).getByRole('alert').textContent(), { timeout: 30_000 })
+      .toMatch(/language model worker crashed.*simulated crash.*restarts on the next request/);
+
+    await ask(page, 'Does a red circle exist in the image?');
+    await answerDone(page);
+    expect((await answerText(page)).length).toBeGreaterThan(0);
+    expect(await page.getByTestId('message-user').count()).toBe(2);
+  });
+});
+
+describe('the backend override', () => {
+  it('switches to one WASM thread and still answers', async () => {
+    await page.goto(modelUrl());
+    await waitReady(page);
+    expect(await page.getByTestId('backend').textContent()).toContain('WASM, 2 threads');
+    await uploadReference(page);
+    await page.getByLabel('Backend').selectOption({ label: 'WASM, 1 thread' });
+    await expect.poll(() => page.getByTestId('backend').textContent(), { timeout: 60_000 }).toContain('WASM, 1 thread');
+    await waitReady(page);
+    await ask(page, 'How many stars are there in the image?');
+    await answerDone(page);
+    expect((await answerText(page)).length).toBeGreaterThan(0);
+    // WebGPU is offered only where the browser has an adapter: this one was started without.
+    expect(await page.getByRole('option', { name: /WebGPU \(no adapter\)/ }).isDisabled()).toBe(true);
+  });
+});
