@@ -12,11 +12,12 @@ const BASE_ARGS = [
 ];
 
 /** Debian's Chromium, headless; `webgpu` adds the flag that gives a SwiftShader WebGPU adapter. */
-export function launchChromium(options: { webgpu: boolean }): Promise<Browser> {
+export function launchChromium(options: { webgpu: boolean; extraArgs?: string[] }): Promise<Browser> {
+  const webgpu = options.webgpu ? ['--enable-unsafe-webgpu'] : [];
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: options.webgpu ? [...BASE_ARGS, '--enable-unsafe-webgpu', '--enable-features=Vulkan'] : BASE_ARGS,
+    args: [...BASE_ARGS, ...webgpu, ...(options.extraArgs ?? [])],
   });
 }
 
