@@ -34,6 +34,8 @@ type ModelStatus = 'idle' | 'loading' | 'ready' | 'error';
 export interface AppState {
   modelStatus: ModelStatus;
   model: LoadedModel | null;
+  /** The package's README.md (its model card), when it has one. */
+  modelCard: string | null;
   progress: Record<string, FileProgress>;
   backendOverride: Partial<Backend> | undefined;
   image: ImageState | null;
@@ -66,6 +68,7 @@ export const useAppStore = create<AppState>((set, get) => {
   return {
     modelStatus: 'idle',
     model: null,
+    modelCard: null,
     progress: {},
     backendOverride: undefined,
     image: null,
@@ -77,13 +80,16 @@ export const useAppStore = create<AppState>((set, get) => {
       packageUrl = url;
       const generation = ++loadGeneration;
       cancelCurrent?.();
-      set({ modelStatus: 'loading', progress: {}, error: null, generating: false });
+      set({ modelStatus: 'loading', progress: {}, error: null, generating: false, modelCard: null });
       try {
         const model = await client.load({ packageUrl: url, backend: get().backendOverride }, (p) => {
           if (generation === loadGeneration) set((state) => ({ progress: { ...state.progress, [p.file]: p } }));
         });
         if (generation !== loadGeneration) return;
         set({ modelStatus: 'ready', model });
+        void fetchModelCard(url).then((modelCard) => {
+          if (generation === loadGeneration) set({ modelCard });
+        });
         // The old workers' visual tokens are gone: encode the current image again.
         const image = get().image;
         if (image) await encodeCurrent(image).catch(() => {}); // the error is in the state
@@ -178,6 +184,17 @@ export const useAppStore = create<AppState>((set, get) => {
     }
   }
 });
+
+async function fetchModelCard(url: string): Promise<string | null> {
+  try {
+    const response = await fetch(new URL('README.md', new URL(url, location.href)));
+    const type = response.headers.get('content-type') ?? '';
+    // A static host may answer a missing file with its index.html: only markdown or text is a card.
+    return response.ok && !type.includes('html') ? await response.text() : null;
+  } catch {
+    return null;
+  }
+}
 
 /** Why a file cannot be used as an image, or null when the browser decodes it. */
 async function unreadableImage(file: File): Promise<string | null> {

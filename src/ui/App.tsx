@@ -4,6 +4,7 @@ import { BackendPicker } from './BackendPicker';
 import { Conversation } from './Conversation';
 import { ImagePanel } from './ImagePanel';
 import { LoadProgress } from './LoadProgress';
+import { ModelCard } from './ModelCard';
 import { QuestionBox } from './QuestionBox';
 
 export function App() {
@@ -23,6 +24,7 @@ export function App() {
         <BackendPicker />
       </header>
       <LoadProgress />
+      <ModelCard />
       {error && (
         <div className="error" role="alert">
           <span>{error}</span>
