@@ -1,10 +1,14 @@
 /**
- * What a user sees when something goes wrong: a broken model package, a file
+^ * How images get in (drag and drop) and what a user sees when something goes
+ * wrong: a broken model package, a file
  * that is not an image, a worker that crashes — and that nothing they had is lost.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser';
+import { TEST_PACKAGE } from '../support/paths';
 import { answerDone, answerText, ask, lastAnswer, modelUrl, uploadReference, waitReady } from './app-helpers';
 
 let browser: Browser;
@@ -83,6 +87,27 @@ describe('a crashed worker', () => {
     await answerDone(page);
     expect((await answerText(page)).length).toBeGreaterThan(0);
     expect(await page.getByTestId('message-user').count()).toBe(2);
+  });
+});
+
+describe('drag and drop', () => {
+  it('takes an image dropped on the image panel', async () => {
+    await page.goto(modelUrl());
+    await waitReady(page);
+    const png = readFileSync(join(TEST_PACKAGE, 'reference.png')).toString('base64');
+    const dataTransfer = await page.evaluateHandle(async (b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([bytes], 'dropped.png', { type: 'image/png' }));
+      return transfer;
+    }, png);
+    await page.getByTestId('drop-zone').dispatchEvent('dragover', { dataTransfer });
+    await page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer });
+    await page.getByRole('img', { name: /dropped\.png/ }).waitFor();
+    await page.getByText(/encoded in \d+ ms/).waitFor();
+    await ask(page, 'How many stars are there in the image?');
+    await answerDone(page);
+    expect((await answerText(page)).length).toBeGreaterThan(0);
   });
 });
 
