@@ -1,7 +1,7 @@
 /**
-^ * How images get in (drag and drop) and what a user sees when something goes
- * wrong: a broken model package, a file
- * that is not an image, a worker that crashes — and that nothing they had is lost.
+ * How images get in (drag and drop), and what a user sees when something goes
+ * wrong: a broken model package, a file that is not an image, a worker that
+ * crashes. Nothing they had is lost.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
