@@ -86,7 +86,6 @@ export class LanguageModel {
     private readonly embedSession: ort.InferenceSession,
     private readonly decoderSession: ort.InferenceSession,
     readonly tokenizer: TextTokenizer,
-    private readonly backend: Backend,
   ) {
     this.parts = splitTemplate(manifest.prompt.template);
   }
@@ -96,7 +95,7 @@ export class LanguageModel {
     const embed = await createSession(files.embedTokens, backend);
     const decoder = await createSession(files.decoder, backend, presentNames);
     const tokenizer = new TextTokenizer(files.tokenizerJson, files.tokenizerConfig, manifest.tokens.eos);
-    return new LanguageModel(manifest, embed, decoder, tokenizer, backend);
+    return new LanguageModel(manifest, embed, decoder, tokenizer);
   }
 
   /** The token ids around the visual tokens and of a question, as the engine feeds them. */
@@ -277,9 +276,5 @@ export class LanguageModel {
     const present: Record<string, ort.Tensor> = {};
     for (const [name, tensor] of Object.entries(outputs)) if (name.startsWith('present.')) present[name] = tensor;
     return { logits: last, kv: new KvCache(present, total) };
-  }
-
-  get backendKind(): Backend['kind'] {
-    return this.backend.kind;
   }
 }
