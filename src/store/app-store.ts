@@ -1,9 +1,14 @@
 import { create } from 'zustand';
 import { GvtClient, type LoadedModel } from '../client/gvt-client';
-import type { GenerationStats } from '../engine/language-model';
+import { clearModelCache, listCachedFiles, type CachedFile } from '../client/model-cache';
+import type { GenerationOptions, GenerationStats } from '../engine/language-model';
+import type { TaskName } from '../engine/manifest';
 import type { FileProgress } from '../engine/package';
+import { taskPrompt, type TaskRequest } from '../engine/prompt';
 import type { Backend } from '../engine/runtime';
 import { GREEDY } from '../engine/sampling';
+import { freePrompt } from './prompts';
+import { loadSettings, sanitizeSettings, saveSettings, type Settings } from './settings';
 
 export const DEFAULT_MODEL_URL = `${import.meta.env.BASE_URL}models/gvt-tiny/`;
 
@@ -13,12 +18,24 @@ function initialModelUrl(): string {
   return requested ?? DEFAULT_MODEL_URL;
 }
 
+export interface AnswerStats extends GenerationStats {
+  /** The backend that produced the answer, as words (`WebGPU`, `WASM, 2 threads`). */
+  backend: string;
+  /** How long the vision encoder took on this image. */
+  encodeMs: number;
+}
+
 export interface Message {
   id: number;
   role: 'user' | 'assistant';
+  /** What the conversation shows: the user's words, or the answer so far. */
   text: string;
+  /** The task behind the message (set on both the question and its answer). */
+  task?: TaskName;
+  /** On a user message: the exact prompt sent to the model. */
+  prompt?: string;
   /** Set on an assistant message once its answer is complete. */
-  stats?: GenerationStats & { encodeMs: number };
+  stats?: AnswerStats;
   error?: string;
 }
 
@@ -29,7 +46,21 @@ export interface ImageState {
   encodeMs: number | null;
 }
 
+/** One image and the conversation about it. */
+export interface Thread {
+  id: string;
+  image: ImageState;
+  messages: Message[];
+}
+
 type ModelStatus = 'idle' | 'loading' | 'ready' | 'error';
+
+export interface CacheState {
+  files: CachedFile[];
+  bytes: number;
+  /** False where the page has no Cache Storage (a plain-http page). */
+  available: boolean;
+}
 
 export interface AppState {
   modelStatus: ModelStatus;
@@ -37,18 +68,33 @@ export interface AppState {
   /** The package's README.md (its model card), when it has one. */
   modelCard: string | null;
   progress: Record<string, FileProgress>;
+  settings: Settings;
+  /** Same as settings.backend: what the Backend menu shows. */
   backendOverride: Partial<Backend> | undefined;
+  /** Every image of this visit, oldest first, each with its conversation. */
+  threads: Thread[];
+  currentThreadId: string | null;
+  /** The current thread's image and messages (kept in step with `threads`). */
   image: ImageState | null;
   messages: Message[];
   generating: boolean;
+  cache: CacheState;
   /** A problem to show above the conversation; nothing the user had is lost with it. */
   error: string | null;
 
   loadModel(packageUrl?: string): Promise<void>;
   setBackend(backend: Partial<Backend> | undefined): Promise<void>;
+  updateSettings(change: Partial<Settings>): Promise<void>;
   setImage(file: File): Promise<void>;
+  selectThread(id: string): void;
   ask(question: string): Promise<void>;
+  runTask(request: Exclude<TaskRequest, { task: 'vqa' }>): Promise<void>;
+  regenerate(): Promise<void>;
+  clearConversation(): void;
   stop(): void;
+  refreshCache(): Promise<void>;
+  clearCache(): Promise<void>;
+  showError(message: string): void;
   dismissError(): void;
 }
 
@@ -58,41 +104,142 @@ let nextId = 1;
 let packageUrl = initialModelUrl();
 /** Bumped by each load, so a load superseded by a newer one reports nothing. */
 let loadGeneration = 0;
+/** Encodings under way, per image key, so a question asked meanwhile waits for the same one. */
+const encodings = new Map<string, Promise<void>>();
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+export const backendLabel = (backend: Backend) =>
+  backend.kind === 'webgpu' ? 'WebGPU' : `WASM, ${backend.threads} thread${backend.threads > 1 ? 's' : ''}`;
+
+const initialSettings = loadSettings();
+
 export const useAppStore = create<AppState>((set, get) => {
+  /** Updates `threads` and, when the current thread changed, the `image` / `messages` mirrors. */
+  const setThreads = (update: (threads: Thread[]) => Thread[]) =>
+    set((state) => {
+      const threads = update(state.threads);
+      const current = threads.find((t) => t.id === state.currentThreadId) ?? null;
+      return { threads, image: current?.image ?? null, messages: current?.messages ?? [] };
+    });
   const updateMessage = (id: number, update: (m: Message) => Partial<Message>) =>
-    set((state) => ({ messages: state.messages.map((m) => (m.id === id ? { ...m, ...update(m) } : m)) }));
+    setThreads((threads) =>
+      threads.map((t) => (t.messages.some((m) => m.id === id) ? { ...t, messages: t.messages.map((m) => (m.id === id ? { ...m, ...update(m) } : m)) } : t)),
+    );
+  const updateImage = (key: string, update: Partial<ImageState>) =>
+    setThreads((threads) => threads.map((t) => (t.image.key === key ? { ...t, image: { ...t.image, ...update } } : t)));
+  const currentThread = () => get().threads.find((t) => t.id === get().currentThreadId) ?? null;
+
+  /** Encodes an image once per loaded model; concurrent callers share the work. */
+  const encode = (image: ImageState): Promise<void> => {
+    const running = encodings.get(image.key);
+    if (running) return running;
+    const blob = blobs.get(image.key);
+    if (!blob) return Promise.resolve();
+    const work = client
+      .encode(image.key, blob)
+      .then(({ encodeMs }) => updateImage(image.key, { encodeMs }))
+      .catch((error) => {
+        set({ error: messageOf(error) });
+        throw error;
+      })
+      .finally(() => encodings.delete(image.key));
+    encodings.set(image.key, work);
+    return work;
+  };
+
+  /** Streams an answer to `prompt` about the thread's image into the assistant message `answerId`. */
+  const answerInto = async (threadId: string, answerId: number, prompt: string) => {
+    set({ generating: true, error: null });
+    try {
+      const thread = get().threads.find((t) => t.id === threadId);
+      if (!thread) return;
+      if (!client.hasImage(thread.image.key)) await encode(thread.image);
+      const { model, settings } = get();
+      if (!model) throw new Error('The model is not loaded.');
+      const image = get().threads.find((t) => t.id === threadId)?.image ?? thread.image;
+      const options: GenerationOptions = {
+        ...GREEDY,
+        temperature: settings.temperature,
+        topP: settings.topP,
+        maxNewTokens: settings.maxNewTokens ?? model.manifest.generation.max_new_tokens,
+        // A fresh seed per answer, so Regenerate gives another sample when sampling.
+        seed: settings.temperature > 0 ? Math.floor(Math.random() * 2 ** 31) : undefined,
+      };
+      const call = client.ask(image.key, prompt, options, (delta) => updateMessage(answerId, (m) => ({ text: m.text + delta })));
+      cancelCurrent = call.cancel;
+      const answer = await call.result;
+      updateMessage(answerId, () => ({
+        text: answer.text,
+        stats: { ...answer.stats, backend: backendLabel(model.backend), encodeMs: image.encodeMs ?? 0 },
+      }));
+    } catch (error) {
+      updateMessage(answerId, () => ({ error: messageOf(error) }));
+    } finally {
+      cancelCurrent = null;
+      set({ generating: false });
+    }
+  };
+
+  /** Adds a question and its (empty) answer to the current thread, then answers it. */
+  const send = async (shown: string, prompt: string, task: TaskName) => {
+    const { modelStatus, generating } = get();
+    const thread = currentThread();
+    if (generating) return;
+    if (!thread) {
+      set({ error: 'Add an image first: pick a sample scene, upload, paste or take a photo.' });
+      return;
+    }
+    if (modelStatus !== 'ready') {
+      set({ error: 'The model is still loading. Ask again when it is ready.' });
+      return;
+    }
+    const userId = nextId++;
+    const answerId = nextId++;
+    setThreads((threads) =>
+      threads.map((t) =>
+        t.id === thread.id
+          ? { ...t, messages: [...t.messages, { id: userId, role: 'user', text: shown, prompt, task }, { id: answerId, role: 'assistant', text: '', task }] }
+          : t,
+      ),
+    );
+    await answerInto(thread.id, answerId, prompt);
+  };
 
   return {
     modelStatus: 'idle',
     model: null,
     modelCard: null,
     progress: {},
-    backendOverride: undefined,
+    settings: initialSettings,
+    backendOverride: initialSettings.backend,
+    threads: [],
+    currentThreadId: null,
     image: null,
     messages: [],
     generating: false,
+    cache: { files: [], bytes: 0, available: typeof caches !== 'undefined' },
     error: null,
 
     async loadModel(url = packageUrl) {
       packageUrl = url;
       const generation = ++loadGeneration;
       cancelCurrent?.();
+      encodings.clear();
       set({ modelStatus: 'loading', progress: {}, error: null, generating: false, modelCard: null });
       try {
-        const model = await client.load({ packageUrl: url, backend: get().backendOverride }, (p) => {
+        const model = await client.load({ packageUrl: url, backend: get().settings.backend }, (p) => {
           if (generation === loadGeneration) set((state) => ({ progress: { ...state.progress, [p.file]: p } }));
         });
         if (generation !== loadGeneration) return;
         set({ modelStatus: 'ready', model });
+        void get().refreshCache();
         void fetchModelCard(url).then((modelCard) => {
           if (generation === loadGeneration) set({ modelCard });
         });
         // The old workers' visual tokens are gone: encode the current image again.
         const image = get().image;
-        if (image) await encodeCurrent(image).catch(() => {}); // the error is in the state
+        if (image) await encode(image).catch(() => {}); // the error is in the state
       } catch (error) {
         if (generation !== loadGeneration) return;
         set({ modelStatus: 'error', error: `The model could not be loaded: ${messageOf(error)}` });
@@ -100,8 +247,15 @@ export const useAppStore = create<AppState>((set, get) => {
     },
 
     async setBackend(backend) {
-      set({ backendOverride: backend });
-      await get().loadModel();
+      await get().updateSettings({ backend });
+    },
+
+    async updateSettings(change) {
+      const before = get().settings;
+      const settings = sanitizeSettings({ ...before, ...change });
+      saveSettings(settings);
+      set({ settings, backendOverride: settings.backend });
+      if ('backend' in change && JSON.stringify(before.backend) !== JSON.stringify(settings.backend)) await get().loadModel();
     },
 
     async setImage(file) {
@@ -110,79 +264,91 @@ export const useAppStore = create<AppState>((set, get) => {
         set({ error: problem }); // the current image and its conversation stay
         return;
       }
-      const previous = get().image;
       const image: ImageState = { key: `image-${nextId++}`, url: URL.createObjectURL(file), name: file.name, encodeMs: null };
       cancelCurrent?.();
-      set({ image, messages: [], error: null });
       blobs.set(image.key, file);
-      if (previous) {
-        URL.revokeObjectURL(previous.url);
-        blobs.delete(previous.key);
-      }
-      if (get().modelStatus === 'ready') await encodeCurrent(image).catch(() => {}); // the error is in the state
+      const thread: Thread = { id: `thread-${nextId++}`, image, messages: [] };
+      set((state) => ({ threads: [...state.threads, thread], currentThreadId: thread.id, image, messages: [], error: null }));
+      if (get().modelStatus === 'ready') await encode(image).catch(() => {}); // the error is in the state
+    },
+
+    selectThread(id) {
+      const thread = get().threads.find((t) => t.id === id);
+      if (!thread || id === get().currentThreadId) return;
+      cancelCurrent?.();
+      set({ currentThreadId: id, image: thread.image, messages: thread.messages, error: null });
     },
 
     async ask(question) {
-      const { image, modelStatus, generating } = get();
       const text = question.trim();
-      if (!text || generating) return;
-      if (!image) {
-        set({ error: 'Add an image first: upload one or drop it on the page.' });
-        return;
-      }
-      if (modelStatus !== 'ready') {
+      const model = get().model;
+      if (!text) return;
+      const { prompt, task } = model ? freePrompt(model.manifest.tasks, text) : { prompt: text, task: 'vqa' as const };
+      await send(text, prompt, task);
+    },
+
+    async runTask(request) {
+      const model = get().model;
+      if (!model) {
         set({ error: 'The model is still loading. Ask again when it is ready.' });
         return;
       }
-      const userId = nextId++;
+      const prompt = taskPrompt(model.manifest.tasks, request);
+      await send(prompt, prompt, request.task);
+    },
+
+    async regenerate() {
+      const thread = currentThread();
+      if (!thread || get().generating) return;
+      const last = thread.messages[thread.messages.length - 1];
+      const question = thread.messages[thread.messages.length - 2];
+      if (last?.role !== 'assistant' || question?.role !== 'user') return;
       const answerId = nextId++;
-      set((state) => ({
-        generating: true,
-        error: null,
-        messages: [...state.messages, { id: userId, role: 'user', text }, { id: answerId, role: 'assistant', text: '' }],
-      }));
-      try {
-        if (!client.hasImage(image.key)) await encodeCurrent(image);
-        const current = get().image;
-        if (current?.key !== image.key) return;
-        const manifest = get().model!.manifest;
-        const call = client.ask(
-          image.key,
-          text,
-          { ...GREEDY, maxNewTokens: manifest.generation.max_new_tokens },
-          (delta) => updateMessage(answerId, (m) => ({ text: m.text + delta })),
-        );
-        cancelCurrent = call.cancel;
-        const answer = await call.result;
-        updateMessage(answerId, () => ({ text: answer.text, stats: { ...answer.stats, encodeMs: current.encodeMs ?? 0 } }));
-      } catch (error) {
-        updateMessage(answerId, () => ({ error: messageOf(error) }));
-      } finally {
-        cancelCurrent = null;
-        set({ generating: false });
-      }
+      setThreads((threads) =>
+        threads.map((t) =>
+          t.id === thread.id ? { ...t, messages: [...t.messages.slice(0, -1), { id: answerId, role: 'assistant', text: '', task: last.task }] } : t,
+        ),
+      );
+      await answerInto(thread.id, answerId, question.prompt ?? question.text);
+    },
+
+    clearConversation() {
+      const thread = currentThread();
+      if (!thread) return;
+      cancelCurrent?.();
+      setThreads((threads) => threads.map((t) => (t.id === thread.id ? { ...t, messages: [] } : t)));
     },
 
     stop() {
       cancelCurrent?.();
     },
 
+    async refreshCache() {
+      try {
+        const files = await listCachedFiles();
+        set({ cache: { files, bytes: files.reduce((sum, f) => sum + f.bytes, 0), available: typeof caches !== 'undefined' } });
+      } catch {
+        set({ cache: { files: [], bytes: 0, available: false } });
+      }
+    },
+
+    async clearCache() {
+      try {
+        await clearModelCache();
+      } catch (error) {
+        set({ error: `The cache could not be cleared: ${messageOf(error)}` });
+      }
+      await get().refreshCache();
+    },
+
+    showError(message) {
+      set({ error: message });
+    },
+
     dismissError() {
       set({ error: null });
     },
   };
-
-  async function encodeCurrent(image: ImageState) {
-    const blob = blobs.get(image.key);
-    if (!blob) return;
-    try {
-      const { encodeMs } = await client.encode(image.key, blob);
-      set((state) => (state.image?.key === image.key ? { image: { ...image, encodeMs } } : {}));
-    } catch (error) {
-      set({ error: messageOf(error) });
-      throw error;
-    }
-  }
 });
 
 async function fetchModelCard(url: string): Promise<string | null> {
@@ -208,5 +374,5 @@ async function unreadableImage(file: File): Promise<string | null> {
   }
 }
 
-/** The files behind images, kept out of the store's state since they are not rendered. */
+/** The files behind the images of this visit, kept out of the store's state since they are not rendered. */
 const blobs = new Map<string, Blob>();

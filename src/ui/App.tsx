@@ -1,20 +1,36 @@
 import { useEffect } from 'react';
 import { useAppStore } from '../store/app-store';
 import { BackendPicker } from './BackendPicker';
+import { imageFromPasteEvent } from './clipboard';
 import { Conversation } from './Conversation';
 import { ImagePanel } from './ImagePanel';
 import { LoadProgress } from './LoadProgress';
-import { ModelCard } from './ModelCard';
+import { ModelPanel } from './ModelPanel';
 import { QuestionBox } from './QuestionBox';
+import { SettingsPanel } from './SettingsPanel';
+import { TaskBar } from './TaskBar';
 
 export function App() {
   const loadModel = useAppStore((s) => s.loadModel);
+  const setImage = useAppStore((s) => s.setImage);
   const error = useAppStore((s) => s.error);
   const dismissError = useAppStore((s) => s.dismissError);
 
   useEffect(() => {
     void loadModel();
   }, [loadModel]);
+
+  // Ctrl+V / ⌘V anywhere on the page pastes an image; pasted text goes where it always goes.
+  useEffect(() => {
+    const onPaste = (event: ClipboardEvent) => {
+      const file = imageFromPasteEvent(event);
+      if (!file) return;
+      event.preventDefault();
+      void setImage(file);
+    };
+    document.addEventListener('paste', onPaste);
+    return () => document.removeEventListener('paste', onPaste);
+  }, [setImage]);
 
   return (
     <div className="app">
@@ -24,7 +40,6 @@ export function App() {
         <BackendPicker />
       </header>
       <LoadProgress />
-      <ModelCard />
       {error && (
         <div className="error" role="alert">
           <span>{error}</span>
@@ -36,10 +51,15 @@ export function App() {
       <main className="workspace">
         <ImagePanel />
         <section className="chat" aria-label="Conversation">
+          <TaskBar />
           <Conversation />
           <QuestionBox />
         </section>
       </main>
+      <div className="panels">
+        <SettingsPanel />
+        <ModelPanel />
+      </div>
     </div>
   );
 }

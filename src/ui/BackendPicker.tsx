@@ -1,23 +1,27 @@
-import { useAppStore } from '../store/app-store';
+import { backendLabel, useAppStore } from '../store/app-store';
+import type { Backend } from '../engine/runtime';
 
-const CHOICES = {
-  auto: undefined,
-  webgpu: { kind: 'webgpu' },
-  'wasm-threads': { kind: 'wasm' },
-  'wasm-1': { kind: 'wasm', threads: 1 },
-} as const;
-type Choice = keyof typeof CHOICES;
+type Choice = 'auto' | 'webgpu' | 'wasm' | `wasm-${number}`;
 
-/** Shows the backend in use and lets the user override the automatic choice. */
+const toBackend = (choice: Choice): Partial<Backend> | undefined =>
+  choice === 'auto' ? undefined : choice === 'webgpu' ? { kind: 'webgpu' } : choice === 'wasm' ? { kind: 'wasm' } : { kind: 'wasm', threads: Number(choice.slice(5)) };
+
+const toChoice = (backend: Partial<Backend> | undefined): Choice =>
+  !backend ? 'auto' : backend.kind === 'webgpu' ? 'webgpu' : backend.threads ? `wasm-${backend.threads}` : 'wasm';
+
+/** Shows the backend in use and lets the user override the automatic choice (backend and threads; kept across reloads). */
 export function BackendPicker() {
   const model = useAppStore((s) => s.model);
   const override = useAppStore((s) => s.backendOverride);
   const status = useAppStore((s) => s.modelStatus);
   const setBackend = useAppStore((s) => s.setBackend);
 
-  const current: Choice = !override ? 'auto' : override.kind === 'webgpu' ? 'webgpu' : override.threads === 1 ? 'wasm-1' : 'wasm-threads';
+  const current = toChoice(override);
   const caps = model?.capabilities;
-  const inUse = model ? (model.backend.kind === 'webgpu' ? 'WebGPU' : `WASM, ${model.backend.threads} thread${model.backend.threads > 1 ? 's' : ''}`) : '…';
+  const maxThreads = caps ? Math.max(1, Math.min(4, caps.cores)) : 4;
+  const threadChoices = [2, 4].filter((n) => n <= maxThreads || current === `wasm-${n}`);
+  const inUse = model ? backendLabel(model.backend) : '…';
+  const noIsolation = caps ? !caps.crossOriginIsolated : false;
 
   return (
     <div className="backend">
@@ -26,20 +30,20 @@ export function BackendPicker() {
       </span>
       <label>
         <span className="visually-hidden">Backend</span>
-        <select
-          aria-label="Backend"
-          value={current}
-          disabled={status === 'loading'}
-          onChange={(e) => void setBackend(CHOICES[e.target.value as Choice])}
-        >
+        <select aria-label="Backend" value={current} disabled={status === 'loading'} onChange={(e) => void setBackend(toBackend(e.target.value as Choice))}>
           <option value="auto">Automatic</option>
           <option value="webgpu" disabled={caps ? !caps.webgpu : false}>
             WebGPU{caps && !caps.webgpu ? ' (no adapter)' : ''}
           </option>
-          <option value="wasm-threads" disabled={caps ? !caps.crossOriginIsolated : false}>
-            WASM, all threads{caps && !caps.crossOriginIsolated ? ' (page not cross-origin isolated)' : ''}
+          <option value="wasm" disabled={noIsolation}>
+            WASM, all threads{noIsolation ? ' (page not cross-origin isolated)' : ''}
           </option>
           <option value="wasm-1">WASM, 1 thread</option>
+          {threadChoices.map((n) => (
+            <option key={n} value={`wasm-${n}`} disabled={noIsolation}>
+              WASM, {n} threads
+            </option>
+          ))}
         </select>
       </label>
     </div>

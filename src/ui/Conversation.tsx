@@ -1,35 +1,79 @@
+import { useState } from 'react';
 import { useAppStore } from '../store/app-store';
 import type { Message } from '../store/app-store';
+import { firstInteger } from './shapes-world';
 
 function Stats({ stats }: { stats: NonNullable<Message['stats']> }) {
   const rate = stats.decodeMs > 0 ? (stats.newTokens / stats.decodeMs) * 1000 : 0;
   return (
-    <p className="stats">
-      {Math.round(stats.firstTokenMs)} ms to first token{stats.prefixReused ? ' (image prefix reused)' : ''} · {stats.newTokens} tokens ·{' '}
-      {rate.toFixed(1)} tokens/s{stats.stopReason === 'cancelled' ? ' · stopped' : ''}
+    <p className="stats" data-testid="stats">
+      {stats.backend} · vision encode {Math.round(stats.encodeMs)} ms · {Math.round(stats.firstTokenMs)} ms to first token
+      {stats.prefixReused ? ' (image prefix reused)' : ''} · {rate.toFixed(1)} tokens/s · {stats.newTokens} tokens
+      {stats.stopReason === 'cancelled' ? ' · stopped' : ''}
     </p>
+  );
+}
+
+function CopyButton({ text }: { text: string }) {
+  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+      setState('copied');
+    } catch {
+      setState('failed');
+    }
+    setTimeout(() => setState('idle'), 2000);
+  };
+  return (
+    <>
+      <button type="button" className="small secondary" onClick={() => void copy()}>
+        Copy
+      </button>
+      <span className="muted copy-state" role="status">
+        {state === 'copied' ? 'Copied' : state === 'failed' ? 'Could not copy: select the text instead' : ''}
+      </span>
+    </>
   );
 }
 
 export function Conversation() {
   const messages = useAppStore((s) => s.messages);
   const generating = useAppStore((s) => s.generating);
+  const regenerate = useAppStore((s) => s.regenerate);
   if (messages.length === 0) {
-    return <p className="empty">Add an image, then ask a question about it.</p>;
+    return <p className="empty">Pick an image, then press Caption, Count or Identify, or ask a question about it.</p>;
   }
   return (
     <ol className="messages" aria-live="polite">
       {messages.map((m, i) => {
-        const streaming = generating && i === messages.length - 1 && m.role === 'assistant';
+        const last = i === messages.length - 1;
+        const streaming = generating && last && m.role === 'assistant';
+        const count = m.role === 'assistant' && m.task === 'count' && m.text ? firstInteger(m.text) : undefined;
         return (
           <li key={m.id} className={`message ${m.role}`} data-testid={`message-${m.role}`} aria-busy={streaming}>
-            <p className="text">{m.text || (streaming ? '…' : '')}</p>
+            {m.role === 'assistant' && count !== undefined && (
+              <output className="big-number" data-testid="count-number" aria-label="Count result">
+                {count ?? '?'}
+              </output>
+            )}
+            <p className={`text${streaming ? ' streaming' : ''}`}>{m.text || (streaming ? '…' : '')}</p>
             {m.error && (
               <p className="message-error" role="alert">
                 {m.error}
               </p>
             )}
             {m.stats && <Stats stats={m.stats} />}
+            {m.role === 'assistant' && !streaming && (m.stats || m.error) && (
+              <div className="message-actions">
+                {m.text && <CopyButton text={m.text} />}
+                {last && (
+                  <button type="button" className="small secondary" onClick={() => void regenerate()} disabled={generating}>
+                    Regenerate
+                  </button>
+                )}
+              </div>
+            )}
           </li>
         );
       })}

@@ -1,16 +1,28 @@
 import { useState, type DragEvent } from 'react';
 import { useAppStore } from '../store/app-store';
+import { CameraCapture } from './CameraCapture';
+import { pasteFromClipboard } from './clipboard';
+import { SampleGallery } from './SampleGallery';
+import { ThreadList } from './ThreadList';
 
 export function ImagePanel() {
   const image = useAppStore((s) => s.image);
   const setImage = useAppStore((s) => s.setImage);
+  const showError = useAppStore((s) => s.showError);
   const [dragging, setDragging] = useState(false);
+  const [camera, setCamera] = useState(false);
 
   const onDrop = (event: DragEvent) => {
     event.preventDefault();
     setDragging(false);
     const file = event.dataTransfer.files[0];
     if (file) void setImage(file);
+  };
+
+  const paste = async () => {
+    const result = await pasteFromClipboard();
+    if (typeof result === 'string') showError(result);
+    else void setImage(result);
   };
 
   return (
@@ -25,8 +37,19 @@ export function ImagePanel() {
       onDragLeave={() => setDragging(false)}
       onDrop={onDrop}
     >
-      {image ? (
-        <figure>
+      {camera ? (
+        <CameraCapture
+          onCapture={(file) => {
+            setCamera(false);
+            void setImage(file);
+          }}
+          onClose={(problem) => {
+            setCamera(false);
+            if (problem) showError(problem);
+          }}
+        />
+      ) : image ? (
+        <figure className="current-image">
           <img src={image.url} alt={`Your image: ${image.name}`} />
           <figcaption>
             {image.name}
@@ -34,21 +57,31 @@ export function ImagePanel() {
           </figcaption>
         </figure>
       ) : (
-        <p className="drop-hint">Drop an image here, or</p>
+        <p className="drop-hint">Pick a sample scene below, or drop, paste (Ctrl+V) or photograph an image.</p>
       )}
-      <label className="upload">
-        <span>Upload image</span>
-        <input
-          type="file"
-          accept="image/*"
-          aria-label="Upload image"
-          onChange={(e) => {
-            const file = e.target.files?.[0];
-            if (file) void setImage(file);
-            e.target.value = '';
-          }}
-        />
-      </label>
+      <div className="inputs">
+        <label className="upload">
+          <span aria-hidden="true">Upload image</span>
+          <input
+            type="file"
+            accept="image/*"
+            aria-label="Upload image"
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              if (file) void setImage(file);
+              e.target.value = '';
+            }}
+          />
+        </label>
+        <button type="button" className="secondary" onClick={() => void paste()}>
+          Paste
+        </button>
+        <button type="button" className="secondary" onClick={() => setCamera(true)} aria-pressed={camera}>
+          Camera
+        </button>
+      </div>
+      <ThreadList />
+      <SampleGallery />
     </section>
   );
 }

@@ -1,6 +1,5 @@
 import { useAppStore } from '../store/app-store';
-
-const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
+import { formatBytes, percent } from './format';
 
 export function LoadProgress() {
   const status = useAppStore((s) => s.modelStatus);
@@ -21,7 +20,7 @@ export function LoadProgress() {
   return (
     <div className="model-status" data-testid="model-status">
       <label>
-        Loading model… {mb(loaded)} / {mb(total)} MB
+        <span className="loading-label">Loading model… {formatBytes(loaded)} / {formatBytes(total)} ({percent(loaded, total)}%)</span>
         <progress aria-label="Model download" value={loaded} max={total || 1} />
       </label>
     </div>

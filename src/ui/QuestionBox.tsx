@@ -5,21 +5,28 @@ export function QuestionBox() {
   const [question, setQuestion] = useState('');
   const ask = useAppStore((s) => s.ask);
   const stop = useAppStore((s) => s.stop);
+  const clear = useAppStore((s) => s.clearConversation);
   const generating = useAppStore((s) => s.generating);
+  const hasMessages = useAppStore((s) => s.messages.length > 0);
   const ready = useAppStore((s) => s.modelStatus === 'ready' && s.image !== null);
+  const canSend = ready && !generating && question.trim() !== '';
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (!question.trim() || generating) return;
+    if (!canSend) return;
     void ask(question);
     setQuestion('');
   };
 
   return (
     <form className="question" onSubmit={submit}>
+      <label className="field-label" htmlFor="question">
+        Ask
+      </label>
       <textarea
+        id="question"
         aria-label="Question"
-        placeholder="How many stars are there in the image?"
+        placeholder="What shape is the red object?"
         value={question}
         rows={2}
         onChange={(e) => setQuestion(e.target.value)}
@@ -28,11 +35,15 @@ export function QuestionBox() {
         }}
       />
       <div className="actions">
-        <button type="submit" disabled={!ready || generating || !question.trim()}>
+        {/* aria-disabled, not disabled: the buttons stay in the Tab order and say why they wait. */}
+        <button type="submit" aria-disabled={!canSend}>
           Send
         </button>
-        <button type="button" onClick={stop} disabled={!generating}>
+        <button type="button" className="secondary" onClick={stop} aria-disabled={!generating}>
           Stop
+        </button>
+        <button type="button" className="secondary" onClick={clear} aria-disabled={!hasMessages}>
+          Clear
         </button>
       </div>
     </form>

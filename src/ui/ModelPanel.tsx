@@ -1,0 +1,76 @@
+import { useEffect } from 'react';
+import { useAppStore } from '../store/app-store';
+import { formatBytes, percent } from './format';
+
+const fileName = (url: string) => url.split('/').filter(Boolean).slice(-2).join('/');
+
+/** The model: its card, each file's download, what Cache Storage holds, and Clear cache. */
+export function ModelPanel() {
+  const card = useAppStore((s) => s.modelCard);
+  const model = useAppStore((s) => s.model);
+  const status = useAppStore((s) => s.modelStatus);
+  const progress = useAppStore((s) => s.progress);
+  const cache = useAppStore((s) => s.cache);
+  const refreshCache = useAppStore((s) => s.refreshCache);
+  const clearCache = useAppStore((s) => s.clearCache);
+  const files = Object.values(progress);
+
+  useEffect(() => {
+    void refreshCache();
+  }, [refreshCache]);
+
+  return (
+    <section className="panel model-panel" aria-labelledby="model-heading">
+      <h2 id="model-heading">Model{model ? `: ${model.manifest.name}` : ''}</h2>
+      {model && <p className="muted">{model.manifest.description}</p>}
+      {card && (
+        <details className="model-card">
+          <summary>Model card</summary>
+          <div className="model-card-text" data-testid="model-card">
+            {card}
+          </div>
+        </details>
+      )}
+      {files.length > 0 && (
+        <>
+          <h3>Files {status === 'loading' ? '(downloading)' : 'loaded'}</h3>
+          <ul className="files" data-testid="file-progress">
+            {files.map((f) => (
+              <li key={f.file}>
+                <span className="file-name">{f.file}</span>
+                <span className="file-bytes">
+                  {formatBytes(f.loaded)} / {formatBytes(f.total)} · {percent(f.loaded, f.total)}%
+                </span>
+                <progress aria-label={`Download of ${f.file}`} value={f.loaded} max={f.total || 1} />
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <h3>Stored on this device</h3>
+      {!cache.available ? (
+        <p className="muted">This page has no Cache Storage (it needs https): the model is downloaded on each visit.</p>
+      ) : (
+        <>
+          <p data-testid="cache-summary">
+            {cache.files.length === 0
+              ? 'Nothing cached yet.'
+              : `${cache.files.length} file${cache.files.length === 1 ? '' : 's'}, ${formatBytes(cache.bytes)} cached: the next visit loads without downloading.`}
+          </p>
+          {cache.files.length > 0 && (
+            <ul className="files" data-testid="cache-files">
+              {cache.files.map((f) => (
+                <li key={f.url}>
+                  <span className="file-name">{fileName(f.url)}</span> <span className="file-bytes">{formatBytes(f.bytes)}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+          <button type="button" className="secondary" onClick={() => void clearCache()} aria-disabled={cache.files.length === 0}>
+            Clear cache
+          </button>
+        </>
+      )}
+    </section>
+  );
+}

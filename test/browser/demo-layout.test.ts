@@ -1,0 +1,108 @@
+/**
+ * Any screen: a 360 px phone and a 1440 px desktop (light and dark), with
+ * screenshots in .cache/screenshots/; no horizontal overflow, and every named
+ * control visible and reachable with Tab.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser';
+import { ROOT } from '../support/paths';
+import { answerDone, modelUrl, waitReady } from './app-helpers';
+import { runTask, useSample } from './demo-helpers';
+
+const SHOTS = join(ROOT, '.cache', 'screenshots');
+const CONTROLS = ['Upload image', 'Paste', 'Camera', 'Question', 'Send', 'Stop', 'Caption', 'Count', 'Identify', 'Clear cache'];
+
+let browser: Browser;
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  browser = await launchChromium({ webgpu: false });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** The accessible names of the elements Tab visits, in order, from the top of the page. */
+async function tabOrder(page: Page, presses: number): Promise<string[]> {
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.locator('body').focus();
+  const names: string[] = [];
+  for (let i = 0; i < presses; i++) {
+    await page.keyboard.press('Tab');
+    names.push(
+      await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        if (!el || el === document.body) return '';
+        return (el.getAttribute('aria-label') ?? el.textContent ?? '').trim();
+      }),
+    );
+  }
+  return names;
+}
+
+for (const { width, height, scheme } of [
+  { width: 360, height: 780, scheme: 'light' },
+  { width: 1440, height: 900, scheme: 'light' },
+  { width: 360, height: 780, scheme: 'dark' },
+  { width: 1920, height: 1080, scheme: 'dark' },
+] as const) {
+  describe(`${width} px, ${scheme}`, () => {
+    let page: Page;
+    beforeAll(async () => {
+      page = await browser.newPage({ viewport: { width, height } });
+      await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+      await page.goto(modelUrl());
+      await waitReady(page);
+    });
+    afterAll(async () => {
+      await page?.close();
+    });
+
+    it('first visit: the gallery, no horizontal overflow', async () => {
+      await page.screenshot({ path: join(SHOTS, `first-visit-${width}-${scheme}.png`), fullPage: true });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+      const sample = page.getByRole('button', { name: /^Use sample 1:/ });
+      const box = await sample.locator('img').boundingBox();
+      expect(box!.width).toBeGreaterThanOrEqual(256);
+    });
+
+    it('with a scene and an answer: every named control is visible, reachable by Tab, and nothing overflows', async () => {
+      await useSample(page, 0);
+      await runTask(page, 'Count', { shape: 'star' });
+      await answerDone(page);
+      await page.getByLabel('Question').fill('What color is the circle?');
+      await page.screenshot({ path: join(SHOTS, `answered-${width}-${scheme}.png`), fullPage: true });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+
+      for (const name of CONTROLS) {
+        const control = name === 'Upload image' || name === 'Question' ? page.getByLabel(name, { exact: true }) : page.getByRole('button', { name, exact: true });
+        expect(await control.isVisible(), `${name} is visible`).toBe(true);
+      }
+      const visited = await tabOrder(page, 80);
+      for (const name of CONTROLS) expect(visited, `Tab reaches ${name}`).toContain(name);
+      // The page's own order: inputs, then tasks, then the question box, then the model panel.
+      const at = (name: string) => visited.indexOf(name);
+      expect(at('Upload image')).toBeLessThan(at('Caption'));
+      expect(at('Caption')).toBeLessThan(at('Question'));
+      expect(at('Question')).toBeLessThan(at('Send'));
+      expect(at('Send')).toBeLessThan(at('Clear cache'));
+    });
+
+    it('works from the keyboard alone: a task and a question', async () => {
+      const answers = await page.getByTestId('message-assistant').count();
+      await page.getByRole('button', { name: 'Caption', exact: true }).focus();
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.getByTestId('message-assistant').count()).toBe(answers + 1);
+      await answerDone(page);
+      await page.getByLabel('Question').focus();
+      await page.keyboard.type('What shape is the yellow object?');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.getByTestId('message-assistant').count()).toBe(answers + 2);
+      await answerDone(page);
+    });
+  });
+}
