@@ -51,7 +51,14 @@ export function Conversation() {
         const streaming = generating && last && m.role === 'assistant';
         const count = m.role === 'assistant' && m.task === 'count' && m.text ? firstInteger(m.text) : undefined;
         return (
-          <li key={m.id} className={`message ${m.role}`} data-testid={`message-${m.role}`} aria-busy={streaming}>
+          <li
+            key={m.id}
+            className={`message ${m.role}`}
+            data-testid={`message-${m.role}`}
+            aria-busy={streaming}
+            data-prompt={m.prompt}
+            title={m.prompt && m.prompt !== m.text ? `Sent to the model as: ${m.prompt}` : undefined}
+          >
             {m.role === 'assistant' && count !== undefined && (
               <output className="big-number" data-testid="count-number" aria-label="Count result">
                 {count ?? '?'}
