@@ -28,7 +28,7 @@ export function sanitizeSettings(raw: unknown): Settings {
     if (b.kind === 'wasm' && typeof b.threads === 'number' && b.threads >= 1) backend.threads = Math.min(16, Math.round(b.threads));
   }
   return {
-    maxNewTokens: s.maxNewTokens === null || s.maxNewTokens === undefined ? null : Math.round(clamp(s.maxNewTokens, 1, 1024, 64)),
+    maxNewTokens: typeof s.maxNewTokens === 'number' && Number.isFinite(s.maxNewTokens) ? Math.round(clamp(s.maxNewTokens, 1, 1024, 64)) : null,
     temperature: clamp(s.temperature, 0, 2, 0),
     topP: clamp(s.topP, 0.05, 1, 1),
     backend,
