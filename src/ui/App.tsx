@@ -51,9 +51,10 @@ export function App() {
       <main className="workspace">
         <ImagePanel />
         <section className="chat" aria-label="Conversation">
+          {/* The controls sit above the conversation, so a streaming answer never moves them (Stop stays put). */}
           <TaskBar />
-          <Conversation />
           <QuestionBox />
+          <Conversation />
         </section>
       </main>
       <div className="panels">

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useAppStore } from '../store/app-store';
 import type { Message } from '../store/app-store';
 import { firstInteger } from './shapes-world';
@@ -41,11 +41,18 @@ export function Conversation() {
   const messages = useAppStore((s) => s.messages);
   const generating = useAppStore((s) => s.generating);
   const regenerate = useAppStore((s) => s.regenerate);
+  const list = useRef<HTMLOListElement>(null);
+  const count = messages.length;
+  // Bring a new answer into view once, when it starts (not on every token, so nothing jumps while it streams).
+  useEffect(() => {
+    const last = list.current?.lastElementChild;
+    if (last && 'scrollIntoView' in last) last.scrollIntoView({ block: 'nearest' });
+  }, [count]);
   if (messages.length === 0) {
     return <p className="empty">Pick an image, then press Caption, Count or Identify, or ask a question about it.</p>;
   }
   return (
-    <ol className="messages" aria-live="polite">
+    <ol className="messages" aria-live="polite" ref={list}>
       {messages.map((m, i) => {
         const last = i === messages.length - 1;
         const streaming = generating && last && m.role === 'assistant';
