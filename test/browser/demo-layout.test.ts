@@ -106,3 +106,30 @@ for (const { width, height, scheme } of [
     });
   });
 }
+
+describe('user preferences', () => {
+  it('follows prefers-color-scheme and prefers-reduced-motion', async () => {
+    const page = await browser.newPage();
+    await page.goto(modelUrl());
+    const look = () =>
+      page.evaluate(() => {
+        const root = getComputedStyle(document.documentElement);
+        const probe = document.createElement('div');
+        probe.className = 'message';
+        probe.innerHTML = '<p class="text streaming">…</p>';
+        document.body.append(probe);
+        const cursor = getComputedStyle(probe.firstElementChild!, '::after').animationName;
+        probe.remove();
+        return { background: root.backgroundColor, scroll: root.scrollBehavior, cursor };
+      });
+    await page.emulateMedia({ colorScheme: 'light', reducedMotion: 'no-preference' });
+    const light = await look();
+    await page.emulateMedia({ colorScheme: 'dark', reducedMotion: 'reduce' });
+    const dark = await look();
+    expect(light.background).toBe('rgb(247, 247, 249)');
+    expect(dark.background).toBe('rgb(18, 19, 24)');
+    expect(light).toMatchObject({ scroll: 'smooth', cursor: 'blink' });
+    expect(dark).toMatchObject({ scroll: 'auto', cursor: 'none' });
+    await page.close();
+  });
+});
