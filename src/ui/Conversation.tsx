@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useAppStore } from '../store/app-store';
 import type { Message } from '../store/app-store';
-import { firstInteger } from './shapes-world';
+import { firstInteger, yesOrNo } from './shapes-world';
 
 function Stats({ stats }: { stats: NonNullable<Message['stats']> }) {
   const rate = stats.decodeMs > 0 ? (stats.newTokens / stats.decodeMs) * 1000 : 0;
@@ -57,6 +57,7 @@ export function Conversation() {
         const last = i === messages.length - 1;
         const streaming = generating && last && m.role === 'assistant';
         const count = m.role === 'assistant' && m.task === 'count' && m.text ? firstInteger(m.text) : undefined;
+        const exists = m.role === 'assistant' && m.task === 'identify' && m.text ? yesOrNo(m.text) : undefined;
         return (
           <li
             key={m.id}
@@ -69,6 +70,11 @@ export function Conversation() {
             {m.role === 'assistant' && count !== undefined && (
               <output className="big-number" data-testid="count-number" aria-label="Count result">
                 {count ?? '?'}
+              </output>
+            )}
+            {m.role === 'assistant' && exists !== undefined && (
+              <output className="big-number" data-testid="identify-answer" aria-label="Identify result">
+                {exists ?? '?'}
               </output>
             )}
             <p className={`text${streaming ? ' streaming' : ''}`}>{m.text || (streaming ? '…' : '')}</p>

@@ -28,3 +28,9 @@ export function firstInteger(text: string): number | null {
   const word = NUMBER_WORDS.indexOf(match[0].toLowerCase());
   return word >= 0 ? word : Number(match[0]);
 }
+
+/** Yes or No in an identify answer, as GVTBench reads it (the word, any case); null when it says neither. */
+export function yesOrNo(text: string): 'Yes' | 'No' | null {
+  const match = /\b(yes|no)\b/i.exec(text);
+  return match ? (match[1].toLowerCase() === 'yes' ? 'Yes' : 'No') : null;
+}

@@ -48,6 +48,32 @@ describe('the stats line', () => {
   });
 });
 
+describe('the stats line on WebGPU', () => {
+  it('says WebGPU, then WASM after switching', async () => {
+    const gpu = await launchChromium({ webgpu: true });
+    try {
+      const page = await gpu.newPage();
+      await page.goto(modelUrl());
+      await waitReady(page);
+      expect(await page.getByTestId('backend').textContent()).toContain('WebGPU');
+      await useSample(page, 2);
+      await page.getByLabel('Max new tokens').fill('4');
+      await runTask(page, 'Count', { shape: 'triangle' });
+      await answerDone(page);
+      expect(await stats(page)).toMatch(STATS);
+      expect((await stats(page)).startsWith('WebGPU · ')).toBe(true);
+      await page.getByLabel('Backend').selectOption({ label: 'WASM, 1 thread' });
+      await expect.poll(() => page.getByTestId('backend').textContent(), { timeout: 60_000 }).toContain('WASM, 1 thread');
+      await waitReady(page);
+      await runTask(page, 'Count', { shape: 'triangle' });
+      await answerDone(page);
+      expect((await stats(page)).startsWith('WASM, 1 thread · ')).toBe(true);
+    } finally {
+      await gpu.close();
+    }
+  });
+});
+
 describe('settings', () => {
   it('max new tokens, temperature, top-p and the backend survive a reload and apply', async () => {
     const page = await browser.newPage();
