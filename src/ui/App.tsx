@@ -32,6 +32,15 @@ export function App() {
     return () => document.removeEventListener('paste', onPaste);
   }, [setImage]);
 
+  // Escape stops the answer being written, wherever the focus is.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape' && useAppStore.getState().generating) useAppStore.getState().stop();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+
   return (
     <div className="app">
       <header className="app-header">

@@ -39,7 +39,7 @@ export function QuestionBox() {
         <button type="submit" aria-disabled={!canSend}>
           Send
         </button>
-        <button type="button" className="secondary" onClick={stop} aria-disabled={!generating}>
+        <button type="button" className="secondary" onClick={stop} aria-disabled={!generating} aria-keyshortcuts="Escape" title="Stop (Esc)">
           Stop
         </button>
         <button type="button" className="secondary" onClick={clear} aria-disabled={!hasMessages}>

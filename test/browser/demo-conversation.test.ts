@@ -95,6 +95,15 @@ describe('a conversation per image', () => {
     expect(await stats(page)).toContain('stopped');
     expect(await page.getByRole('button', { name: 'Stop', exact: true }).isDisabled()).toBe(true);
 
+    // Escape stops too, wherever the focus is.
+    await page.evaluate(async () => {
+      Array.from(document.querySelectorAll('button')).find((b) => b.textContent === 'Caption')!.click();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    });
+    await answerDone(page);
+    expect(await stats(page)).toContain('stopped');
+
     await page.getByRole('button', { name: 'Clear', exact: true }).click();
     expect(await userCount(page)).toBe(0);
     await page.getByText(/press Caption, Count or Identify/).waitFor();
