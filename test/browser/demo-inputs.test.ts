@@ -68,6 +68,14 @@ describe('without a camera permission', () => {
     await expect.poll(() => alert(page).textContent()).toMatch(/clipboard holds no image/);
   });
 
+  it('the Paste button, when the browser refuses the clipboard, points to Ctrl+V', async () => {
+    page = await browser.newPage();
+    await page.goto(modelUrl());
+    await waitReady(page);
+    await page.getByRole('button', { name: 'Paste', exact: true }).click();
+    await expect.poll(() => alert(page).textContent(), { timeout: 20_000 }).toMatch(/Press Ctrl\+V/);
+  });
+
   it('Ctrl+V anywhere on the page pastes an image (a paste event)', async () => {
     page = await browser.newPage();
     await page.goto(modelUrl());
