@@ -13,7 +13,11 @@ export function ModelPanel() {
   const cache = useAppStore((s) => s.cache);
   const refreshCache = useAppStore((s) => s.refreshCache);
   const clearCache = useAppStore((s) => s.clearCache);
-  const files = Object.values(progress);
+  // While loading: what the workers report. Once loaded: every file the manifest lists, all read.
+  const files =
+    status === 'ready' && model
+      ? Object.values(model.manifest.files).map((f) => ({ file: f.path, loaded: f.bytes, total: f.bytes }))
+      : Object.values(progress);
 
   useEffect(() => {
     void refreshCache();

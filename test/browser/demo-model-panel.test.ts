@@ -13,7 +13,6 @@ import { modelUrl, waitReady } from './app-helpers';
 
 const manifest = JSON.parse(readFileSync(join(TEST_PACKAGE, 'manifest.json'), 'utf8'));
 const files = Object.values(manifest.files) as { path: string; bytes: number }[];
-const onnx = files.filter((f) => f.path.endsWith('.onnx'));
 const totalBytes = files.reduce((sum, f) => sum + f.bytes, 0);
 
 let browser: Browser;
@@ -47,16 +46,19 @@ describe('the model panel', () => {
     });
     await page.goto(modelUrl());
     await page.getByText(/Loading model… .* \/ .* \(\d+%\)/).waitFor({ timeout: 20_000 });
+    // Each file's row appears as its bytes arrive, before the model is ready.
+    await page.getByText('Files (downloading)').waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('file-progress').locator('li').first().textContent()).toMatch(/ \/ .* · \d+%/);
     await waitReady(page);
     await context.unroute('**/models/test-package/*.onnx');
 
     await page.getByText('Model card').click();
     expect(await page.getByTestId('model-card').textContent()).toContain('Random weights: answers are gibberish.');
     const rows = page.getByTestId('file-progress').locator('li');
-    expect(await rows.count()).toBe(onnx.length);
-    for (const f of onnx) {
+    expect(await rows.count()).toBe(files.length);
+    for (const f of files) {
       const row = rows.filter({ hasText: f.path });
-      expect(await row.textContent()).toMatch(/(\d[\d.]* (kB|MB)) \/ \1 · 100%/);
+      expect(await row.textContent()).toMatch(/(\d[\d.]* (B|kB|MB)) \/ \1 · 100%/);
       expect(await row.getByRole('progressbar').getAttribute('value')).toBe(String(f.bytes));
     }
   });
