@@ -55,7 +55,7 @@ def make_dataset(n, seed, size, grid, workers=2, chunk=500):
     """Deterministic for (n, seed, size, grid, chunk) whatever the number of workers."""
     jobs = [(seed * 100003 + i, min(chunk, n - i * chunk), size, grid) for i in range((n + chunk - 1) // chunk)]
     if workers > 1:
-        with mp.get_context("fork").Pool(workers) as pool:
+        with mp.get_context("spawn").Pool(workers) as pool:
             parts = pool.map(_chunk, jobs)
     else:
         parts = [_chunk(j) for j in jobs]

@@ -17,6 +17,7 @@ import argparse
 import json
 import math
 import os
+import pickle
 import time
 from dataclasses import asdict
 
@@ -102,8 +103,13 @@ def stage1(vit, heads, data, args, cfg, log):
         if args.s1_targets == "patch":
             cover = torch.from_numpy(data["cover"][idx]).float() / p2
             centre = torch.from_numpy(data["centre"][idx]).long()
-            loss_cover = -(cover * F.log_softmax(heads.cover(patches), -1)).sum(-1).mean()
-            loss_centre = F.cross_entropy(heads.centre(patches).reshape(-1, NUM_LABELS), centre.reshape(-1))
+            # Object patches are a small minority; --s1-object-weight lifts them over the background.
+            ow = args.s1_object_weight
+            pw = 1.0 + (ow - 1.0) * (1.0 - cover[..., 0])
+            loss_cover = (-(cover * F.log_softmax(heads.cover(patches), -1)).sum(-1) * pw).sum() / pw.sum()
+            cw = torch.full((NUM_LABELS,), float(ow))
+            cw[0] = 1.0
+            loss_centre = F.cross_entropy(heads.centre(patches).reshape(-1, NUM_LABELS), centre.reshape(-1), weight=cw)
             loss = loss + loss_cover + 2.0 * loss_centre
         opt.zero_grad()
         loss.backward()
@@ -234,7 +240,7 @@ def parser():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--run", required=True)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--images", type=int, default=30000)
+    ap.add_argument("--images", type=int, default=20000)
     ap.add_argument("--image-size", type=int, default=112)
     ap.add_argument("--patch-size", type=int, default=8)
     ap.add_argument("--vit-width", type=int, default=96)
@@ -246,17 +252,22 @@ def parser():
     ap.add_argument("--lm-layers", type=int, default=3)
     ap.add_argument("--lm-heads", type=int, default=4)
     ap.add_argument("--max-positions", type=int, default=160)
-    ap.add_argument("--s1-steps", type=int, default=3000)
+    ap.add_argument("--s1-steps", type=int, default=1200)
     ap.add_argument("--s1-batch", type=int, default=32)
     ap.add_argument("--s1-lr", type=float, default=2e-3)
     ap.add_argument("--s1-targets", choices=["patch", "image"], default="patch")
+    ap.add_argument("--s1-object-weight", type=float, default=1.0, help="weight of object patches in the patch losses")
     ap.add_argument("--s1-flip", action="store_true", help=argparse.SUPPRESS)
-    ap.add_argument("--s2-steps", type=int, default=3000)
+    ap.add_argument("--s2-steps", type=int, default=2000)
     ap.add_argument("--s2-batch", type=int, default=32)
+    ap.add_argument("--s2-images", type=int, default=0, help="stage 2 uses the first N images (0: all)")
     ap.add_argument("--s2-lr", type=float, default=2e-3)
     ap.add_argument("--caption-copies", type=int, default=1)
     ap.add_argument("--count-copies", type=int, default=1)
     ap.add_argument("--finetune-vit", action="store_true", help="stage 2 trains the ViT too (ablation; no feature cache)")
+    ap.add_argument("--data-cache", help="pickle of the generated data set, written if missing (experiments)")
+    ap.add_argument("--stage1", help="a stage1.pt to start stage 2 from instead of training stage 1 (experiments)")
+    ap.add_argument("--data-workers", type=int, default=1)
     ap.add_argument("--eval-n", type=int, default=800, help="held-out questions for the fp32 PyTorch score")
     ap.add_argument("--threads", type=int, default=int(os.environ.get("OMP_NUM_THREADS", "2")))
     return ap
@@ -283,22 +294,34 @@ def main(argv=None):
     log({"phase": "config", "args": vars(args), "params": sum(p.numel() for p in model.parameters()),
          "vision_params": sum(p.numel() for p in model.vision.parameters())})
 
-    data = make_dataset(args.images, args.seed, cfg.image_size, cfg.grid, workers=min(2, args.threads))
+    if args.data_cache and os.path.exists(args.data_cache):
+        with open(args.data_cache, "rb") as f:
+            data = pickle.load(f)
+    else:
+        data = make_dataset(args.images, args.seed, cfg.image_size, cfg.grid, workers=args.data_workers)
+        if args.data_cache:
+            with open(args.data_cache, "wb") as f:
+                pickle.dump(data, f, protocol=4)
     log({"phase": "data", "images": len(data["pixels"])})
 
-    heads = Stage1Heads(cfg.vit_width)
-    stage1(model.vision.vit, heads, data, args, cfg, log)
-    torch.save({"vit": model.vision.vit.state_dict(), "heads": heads.state_dict(), "config": cfg.to_dict()},
-               os.path.join(args.run, "stage1.pt"))
-    log({"phase": "stage1_done"})
+    if args.stage1:  # reuse a stage-1 ViT (experiments on stage 2 only)
+        model.vision.vit.load_state_dict(torch.load(args.stage1)["vit"])
+        log({"phase": "stage1_loaded", "from": args.stage1})
+    else:
+        heads = Stage1Heads(cfg.vit_width)
+        stage1(model.vision.vit, heads, data, args, cfg, log)
+        torch.save({"vit": model.vision.vit.state_dict(), "heads": heads.state_dict(), "config": cfg.to_dict()},
+                   os.path.join(args.run, "stage1.pt"))
+        log({"phase": "stage1_done"})
 
     feats = None
     if not args.finetune_vit:
         for p in model.vision.vit.parameters():
             p.requires_grad_(False)
-        feats = cache_features(model.vision.vit, data["pixels"], cfg)
+        feats = cache_features(model.vision.vit, data["pixels"][:args.s2_images or None], cfg)
         log({"phase": "features_cached", "shape": list(feats.shape)})
-    stage2(model, feats, data["objects"], args, tok, log, pixels=data["pixels"])
+    n2 = args.s2_images or len(data["objects"])
+    stage2(model, feats, data["objects"][:n2], args, tok, log, pixels=data["pixels"][:n2])
     torch.save({"model": model.state_dict(), "config": cfg.to_dict()}, os.path.join(args.run, "model.pt"))
     train_s = time.time() - t_start
     log({"phase": "trained", "seconds": round(train_s, 1)})

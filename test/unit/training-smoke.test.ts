@@ -1,0 +1,63 @@
+/**
+ * The training pipeline in miniature: a tiny config trained for a few steps of
+ * both stages, exported, quantized (int8 vision, 4-bit LM), then the package
+ * loads in the TS engine and generates.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { GREEDY } from '../../src/engine/sampling';
+import { loadEngine, readPng } from '../../src/node/node-engine';
+import { ROOT } from '../support/paths';
+
+const tmp = mkdtempSync(join(tmpdir(), 'gvt-smoke-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function python(args: string[]) {
+  const r = spawnSync('/usr/bin/python3', args, {
+    cwd: ROOT,
+    env: { ...process.env, PYTHONPATH: 'training', OMP_NUM_THREADS: '2' },
+    encoding: 'utf8',
+    timeout: 150_000,
+  });
+  if (r.status !== 0) throw new Error(`python3 ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+describe('training pipeline smoke run', () => {
+  it('trains a tiny model, exports, quantizes, and the engine generates with it', { timeout: 180_000 }, async () => {
+    const run = join(tmp, 'run');
+    const pkg = join(tmp, 'pkg');
+    const data = join(tmp, 'eval');
+    python(['-m', 'gvt.train', '--run', run, '--seed', '3', '--images', '64', '--image-size', '64', '--vit-width', '32',
+      '--vit-layers', '1', '--vit-heads', '2', '--resampler-layers', '1', '--lm-width', '64', '--lm-layers', '1',
+      '--lm-heads', '2', '--s1-steps', '3', '--s1-batch', '8', '--s2-steps', '3', '--s2-batch', '4', '--eval-n', '8']);
+    const log = readFileSync(join(run, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(log.some((r) => r.stage === 1)).toBe(true);
+    expect(log.some((r) => r.stage === 2 && Number.isFinite(r.loss))).toBe(true);
+
+    const sizes = JSON.parse(python(['-m', 'gvt.ship', '--run', run, '--out', pkg, '--vision', 'int8', '--lm', 'int4']).trim().split('\n').pop()!);
+    expect(sizes.quantized_bytes).toBeLessThan(sizes.fp32_bytes);
+    expect(sizes.quantized_matmuls.decoder).toBeGreaterThan(0);
+
+    python(['-m', 'gvt.make_eval_set', '--out', data, '--n', '4', '--seed', '5']);
+    const q = JSON.parse(readFileSync(join(data, 'questions.jsonl'), 'utf8').split('\n')[0]);
+    for (const dir of [pkg, join(run, 'package-fp32')]) {
+      const engine = await loadEngine(dir);
+      try {
+        expect(engine.manifest.image.size).toBe(64);
+        const visual = await engine.vision.encode(await readPng(join(data, q.image)));
+        expect(visual.length).toBe(32 * 64);
+        expect(visual.every(Number.isFinite)).toBe(true);
+        const answer = await engine.llm.answer('smoke', visual, q.question, { ...GREEDY, maxNewTokens: 6 });
+        expect(['eos', 'stop_string', 'max_tokens']).toContain(answer.stats.stopReason);
+        expect(answer.stats.prefillTokens).toBeGreaterThan(32);
+        expect(typeof answer.text).toBe('string');
+      } finally {
+        await engine.release();
+      }
+    }
+  });
+});

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# npm run train [-- extra gvt.train options]
+# Retrains GVT-tiny from scratch (deterministic for SEED, default 0), exports it,
+# quantizes it and writes the package to public/models/gvt-tiny/ (the model card
+# README.md there is kept). Intermediate files go to training/runs/ (git-ignored).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SEED=${SEED:-0}
+RUN=${RUN:-training/runs/gvt-tiny-seed$SEED}
+OUT=${OUT:-public/models/gvt-tiny}
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2} PYTHONPATH=training
+start=$(date +%s)
+/usr/bin/python3 -m gvt.train --run "$RUN" --seed "$SEED" "$@"
+/usr/bin/python3 -m gvt.ship --run "$RUN" --out "$OUT" --vision int8 --lm int8
+echo "train.sh: $RUN -> $OUT in $(( $(date +%s) - start )) s"
+echo "score it: npm run eval:make -- --out /tmp/gvt-eval --n 2000 --seed 1 && npm run eval -- --data /tmp/gvt-eval"
