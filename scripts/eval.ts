@@ -34,7 +34,7 @@ function parseArgs(argv: string[]) {
     } else throw new Error(`unknown argument ${a}`);
   }
   if (!args.data) throw new Error('--data DIR is required (make one with: npm run eval:make -- --out DIR --n 2000 --seed 1)');
-  return args;
+  return { ...args, data: args.data };
 }
 
 const pct = (x: number | null) => (x === null ? '   -  ' : `${(100 * x).toFixed(2).padStart(6)}%`);
