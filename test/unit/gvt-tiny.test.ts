@@ -22,8 +22,9 @@ import { ROOT } from '../support/paths';
 const N = 400;
 const SEED = 4242;
 const TARGETS = { count: 0.93, identify: 0.96, vqa: 0.95, caption_exact: 0.82, caption_f1: 0.95 } as const;
-const SHIPPED = { count: 0.57, identify: 0.69, vqa: 0.47, caption_exact: 0.0, caption_f1: 0.24 } as const;
-const FLOORS = process.env.GVT_TINY_TARGETS === '1' ? TARGETS : SHIPPED;
+// No caption_exact floor here: at 0.048 over 100 captions, 2.5 standard errors below it is under 0, a check that could not fail.
+const SHIPPED = { count: 0.57, identify: 0.69, vqa: 0.47, caption_f1: 0.24 } as const;
+const FLOORS: Partial<Record<keyof typeof TARGETS, number>> = process.env.GVT_TINY_TARGETS === '1' ? TARGETS : SHIPPED;
 
 const tmp = mkdtempSync(join(tmpdir(), 'gvt-tiny-eval-'));
 let result: EvalOutput;
@@ -44,7 +45,7 @@ describe('GVT-tiny on a fresh Shapes World set', () => {
     expect(result.answers.length).toBe(N);
   });
   it.each(Object.entries(FLOORS))('%s is at least %f', (task, floor) => {
-    const score = result.report[task as keyof typeof FLOORS];
+    const score = result.report[task as keyof typeof TARGETS];
     const wrong = result.answers.filter((a) => !a.correct && (task.startsWith('caption') ? a.task === 'caption' : a.task === task)).slice(0, 5);
     expect(score, `${task} ${score}; e.g. ${JSON.stringify(wrong.map((a) => [a.question, a.output, a.answer]))}`).toBeGreaterThanOrEqual(floor);
   });
