@@ -1,11 +1,6 @@
 import type { ModelManifest } from '../src/engine/manifest';
-import type { PackageSource } from '../src/engine/package';
+import { sha256Hex, type PackageSource } from '../src/engine/package';
 import { MODEL_CACHE } from '../src/worker-api/messages';
-
-async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 /**
  * Reads the package files the manifest lists through Cache Storage: a file is

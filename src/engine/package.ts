@@ -30,7 +30,8 @@ export async function readManifest(source: PackageSource): Promise<ModelManifest
   return validateManifest(json);
 }
 
-async function sha256Hex(bytes: Uint8Array): Promise<string | null> {
+/** Hex sha256 of the bytes, or null where the page has no SubtleCrypto. */
+export async function sha256Hex(bytes: Uint8Array): Promise<string | null> {
   const subtle = globalThis.crypto?.subtle;
   // Plain-http pages (a classroom LAN) have no SubtleCrypto: the size check still runs.
   if (!subtle) return null;

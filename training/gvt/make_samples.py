@@ -1,9 +1,9 @@
-# Renders the sample scenes in this folder and index.json (what each contains):
-#   cd training && PYTHONPATH=. OMP_NUM_THREADS=2 python3 ../public/samples/make_samples.py
-# Renders the sample scenes in this folder: cd training && PYTHONPATH=. OMP_NUM_THREADS=2 python3 ../public/samples/make_samples.py
+# Renders the app's sample scenes and public/samples/index.json (what each contains).
+# Kept here, not in public/, so the script is not shipped with the site. From the repository root:
+#   PYTHONPATH=training OMP_NUM_THREADS=2 /usr/bin/python3 -m gvt.make_samples
 import json, numpy as np
-from gvt.shapes import random_scene, render, caption, SHAPES, COLORS
-out = '../public/samples'
+from gvt.shapes import random_scene, render, caption, SHAPES
+out = 'public/samples'
 rng = np.random.default_rng(2026)
 wanted_n = [3, 5, 2, 7, 4, 6]
 samples = []
