@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { useAppStore } from '../store/app-store';
 import type { Message } from '../store/app-store';
-import { firstInteger, yesOrNo } from './shapes-world';
+import { firstInteger } from '../eval/score';
+import { yesOrNo } from './shapes-world';
 
 function Stats({ stats }: { stats: NonNullable<Message['stats']> }) {
   const rate = stats.decodeMs > 0 ? (stats.newTokens / stats.decodeMs) * 1000 : 0;

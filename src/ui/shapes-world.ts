@@ -1,6 +1,7 @@
-/** The Shapes World vocabulary (shared/shapes-world.md) that the one-click tasks ask about. */
-export const SHAPES = ['circle', 'square', 'triangle', 'star'] as const;
-export const COLORS = ['red', 'orange', 'yellow', 'green', 'blue', 'purple'] as const;
+/** The Shapes World vocabulary (shared/shapes-world.md) that the one-click tasks ask about, as scoring defines it. */
+import { COLORS, SHAPES } from '../eval/score';
+
+export { COLORS, SHAPES };
 export type Shape = (typeof SHAPES)[number];
 export type Color = (typeof COLORS)[number];
 
@@ -17,16 +18,6 @@ export const countPhrase = (color: Color | null, shape: Shape | null) => `${obje
 export function identifyPhrase(color: Color | null, shape: Shape | null): string {
   const words = objectPhrase(color, shape);
   return `${/^[aeiou]/.test(words) ? 'an' : 'a'} ${words}`;
-}
-
-const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
-
-/** The first integer in an answer, as GVTBench scores a count (number words zero-nine count too); null when none. */
-export function firstInteger(text: string): number | null {
-  const match = /\d+|\b(?:zero|one|two|three|four|five|six|seven|eight|nine)\b/i.exec(text);
-  if (!match) return null;
-  const word = NUMBER_WORDS.indexOf(match[0].toLowerCase());
-  return word >= 0 ? word : Number(match[0]);
 }
 
 /** Yes or No in an identify answer, as GVTBench reads it (the word, any case); null when it says neither. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+export { firstInteger } from '../../src/eval/score';
 import { ROOT } from '../support/paths';
 
 export interface Sample {
@@ -20,16 +21,6 @@ export async function useSample(page: Page, i: number): Promise<void> {
   await page.getByRole('button', { name: new RegExp(`^Use sample ${i + 1}:`) }).click();
   await page.getByRole('img', { name: `Your image: sample-${i + 1}.png` }).waitFor();
   await page.getByText(/encoded in \d+ ms/).waitFor();
-}
-
-const WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
-
-/** The first integer in a text as GVTBench reads a count (number words too), or null. */
-export function firstInteger(text: string): number | null {
-  const m = /\d+|\b(?:zero|one|two|three|four|five|six|seven|eight|nine)\b/i.exec(text);
-  if (!m) return null;
-  const w = WORDS.indexOf(m[0].toLowerCase());
-  return w >= 0 ? w : Number(m[0]);
 }
 
 /** Presses a task button (Caption / Count / Identify) after choosing what to count or look for. */
