@@ -71,9 +71,25 @@ for (const backend of ['wasm', 'webgpu'] as const) {
 
     it('stops a generation midway with the Stop button', async () => {
       const full = await answerText(page);
+      // The click comes from the page the moment the first text shows: a round trip from the test
+      // could arrive after this model's whole answer (a few hundred ms on WASM) has been written.
+      const stopPressed = page.evaluate(() => {
+        const answers = () => document.querySelectorAll('[data-testid="message-assistant"] .text');
+        const before = answers().length;
+        return new Promise<void>((resolve) => {
+          const observer = new MutationObserver(() => {
+            const all = answers();
+            const text = all.length > before ? (all[all.length - 1].textContent ?? '') : '';
+            if (!text || text === '…') return;
+            observer.disconnect();
+            Array.from(document.querySelectorAll('button')).find((b) => b.textContent === 'Stop')!.click();
+            resolve();
+          });
+          observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+        });
+      });
       await ask(page, QUESTION);
-      await expect.poll(async () => (await answerText(page)).replace('…', '').length).toBeGreaterThan(0);
-      await page.getByRole('button', { name: 'Stop' }).click();
+      await stopPressed;
       await answerDone(page);
       const stopped = await answerText(page);
       expect(await lastAnswer(page).locator('.stats').textContent()).toContain('stopped');
