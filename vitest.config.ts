@@ -8,7 +8,7 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
-          globalSetup: ['test/support/build-test-package.ts'],
+          globalSetup: ['test/support/build-test-package.ts', 'test/support/build-hub-fixtures.ts'],
           testTimeout: 60_000,
         },
       },

@@ -1,0 +1,1 @@
+"""Tiny random-weight stand-ins for Hugging Face Hub VLM repos (see README.md)."""

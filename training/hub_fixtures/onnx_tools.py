@@ -1,0 +1,171 @@
+"""ONNX export and the dtype variants transformers.js picks by file suffix.
+
+For every graph NAME three files are written, as the Hub repos name them:
+  onnx/NAME.onnx       float32 (torch.onnx.export, opset 17)
+  onnx/NAME_fp16.onnx  float16 weights and arithmetic; float inputs/outputs stay float32
+                       (Cast nodes at the edges, like onnxconverter's keep_io_types)
+  onnx/NAME_q4.onnx    float32 activations, every MatMul with a constant weight
+                       becomes com.microsoft MatMulNBits (4 bits, block 32,
+                       symmetric: no zero points, so ORT uses 8); Gather
+                       (embedding tables) stays float32, as in the real _q4 files
+"""
+
+import os
+
+import numpy as np
+import onnx
+import torch
+from onnx import TensorProto, helper, numpy_helper
+
+OPSET = 17
+FP16_MAX = 65504.0
+
+
+def export(module, args, path, input_names, output_names, dynamic_axes):
+    module.eval()
+    with torch.no_grad():
+        torch.onnx.export(module, args, path, input_names=input_names, output_names=output_names,
+                          dynamic_axes=dynamic_axes, opset_version=OPSET, do_constant_folding=True)
+    model = onnx.load(path)
+    got = [i.name for i in model.graph.input]
+    missing = [n for n in input_names if n not in got]
+    if missing:
+        raise RuntimeError(f"{os.path.basename(path)}: torch dropped inputs {missing} (unused in the graph)")
+    return model
+
+
+def add_unused_input(model, name, elem_type, shape):
+    """Declares a graph input the computation does not need (ORT accepts unused inputs)."""
+    model.graph.input.append(helper.make_tensor_value_info(name, elem_type, shape))
+
+
+def finish(model, path):
+    """Strips torch's doc strings and saves (so bytes depend only on the graph)."""
+    model.producer_name = "gvt-web hub_fixtures"
+    model.producer_version = "1"
+    for node in model.graph.node:
+        node.doc_string = ""
+    onnx.checker.check_model(model)
+    onnx.save(model, path)
+
+
+def _fp16_tensor(t):
+    arr = numpy_helper.to_array(t).astype(np.float32)
+    return numpy_helper.from_array(np.clip(arr, -FP16_MAX, FP16_MAX).astype(np.float16), t.name)
+
+
+def _to_fp16_graph(graph):
+    """Converts one graph's float tensors to float16 in place (recursing into If/Loop bodies)."""
+    for i, t in enumerate(graph.initializer):
+        if t.data_type == TensorProto.FLOAT:
+            graph.initializer[i].CopyFrom(_fp16_tensor(t))
+    for node in graph.node:
+        for attr in node.attribute:
+            if node.op_type == "Cast" and attr.name == "to" and attr.i == TensorProto.FLOAT:
+                attr.i = TensorProto.FLOAT16
+            if attr.type == onnx.AttributeProto.TENSOR and attr.t.data_type == TensorProto.FLOAT:
+                attr.t.CopyFrom(_fp16_tensor(attr.t))
+            if attr.type == onnx.AttributeProto.GRAPH:
+                _to_fp16_graph(attr.g)
+    del graph.value_info[:]
+
+
+def to_fp16(model):
+    """float16 copy of a float32 model whose float inputs and outputs stay float32."""
+    m = onnx.ModelProto()
+    m.CopyFrom(model)
+    g = m.graph
+    _to_fp16_graph(g)
+    head, tail = [], []
+    for inp in g.input:
+        if inp.type.tensor_type.elem_type != TensorProto.FLOAT:
+            continue
+        inner = inp.name + "_fp16"
+        for node in g.node:
+            for k, name in enumerate(node.input):
+                if name == inp.name:
+                    node.input[k] = inner
+        head.append(helper.make_node("Cast", [inp.name], [inner], to=TensorProto.FLOAT16, name=inp.name + "_to_fp16"))
+    for out in g.output:
+        if out.type.tensor_type.elem_type != TensorProto.FLOAT:
+            continue
+        inner = out.name + "_fp16"
+        for node in g.node:
+            for k, name in enumerate(node.output):
+                if name == out.name:
+                    node.output[k] = inner
+            for k, name in enumerate(node.input):
+                if name == out.name:
+                    node.input[k] = inner
+        tail.append(helper.make_node("Cast", [inner], [out.name], to=TensorProto.FLOAT, name=out.name + "_to_fp32"))
+    nodes = head + list(g.node) + tail
+    del g.node[:]
+    g.node.extend(nodes)
+    return m
+
+
+def _int4_blocks(w, block):
+    """w [K, N] float32 -> (packed uint8 [N, ceil(K/block), block/2], scales float32 [N * blocks]).
+    Symmetric: q = round(w / scale) + 8 in 0..15, scale = max|w| / 7 per block."""
+    k, n = w.shape
+    blocks = -(-k // block)
+    padded = np.zeros((blocks * block, n), np.float32)
+    padded[:k] = w
+    wt = padded.T.reshape(n, blocks, block)
+    scale = np.maximum(np.abs(wt).max(-1), 1e-8) / 7.0
+    q = (np.clip(np.round(wt / scale[..., None]), -8, 7) + 8).astype(np.uint8)
+    packed = (q[..., 0::2] | (q[..., 1::2] << 4)).astype(np.uint8)
+    return packed, scale.astype(np.float32).reshape(-1)
+
+
+def to_q4(model, block=32):
+    """MatMulNBits copy of a float32 model. Returns (model, number of MatMuls quantized)."""
+    m = onnx.ModelProto()
+    m.CopyFrom(model)
+    g = m.graph
+    inits = {t.name: t for t in g.initializer}
+    uses = {}
+    for node in g.node:
+        for name in node.input:
+            uses[name] = uses.get(name, 0) + 1
+    nodes, drop, count = [], set(), 0
+    for node in g.node:
+        w_name = node.input[1] if node.op_type == "MatMul" else None
+        t = inits.get(w_name)
+        if t is None or len(t.dims) != 2 or t.data_type != TensorProto.FLOAT or uses[w_name] != 1:
+            nodes.append(node)
+            continue
+        w = numpy_helper.to_array(t).astype(np.float32)
+        k, n = w.shape
+        packed, scales = _int4_blocks(w, block)
+        base = w_name.replace("/", "_").replace(".", "_").replace(":", "_")
+        g.initializer.extend([numpy_helper.from_array(packed, base + "_q4"),
+                              numpy_helper.from_array(scales, base + "_scales")])
+        nodes.append(helper.make_node("MatMulNBits", [node.input[0], base + "_q4", base + "_scales"], list(node.output),
+                                      domain="com.microsoft", name=(node.name or base) + "_MatMulNBits",
+                                      K=k, N=n, bits=4, block_size=block))
+        drop.add(w_name)
+        count += 1
+    kept = [t for t in g.initializer if t.name not in drop]
+    del g.initializer[:]
+    g.initializer.extend(kept)
+    del g.node[:]
+    g.node.extend(nodes)
+    if count and not any(o.domain == "com.microsoft" for o in m.opset_import):
+        m.opset_import.append(helper.make_opsetid("com.microsoft", 1))
+    return m, count
+
+
+def save_variants(model, onnx_dir, name):
+    """Writes NAME.onnx, NAME_fp16.onnx, NAME_q4.onnx; returns the q4 MatMul count."""
+    os.makedirs(onnx_dir, exist_ok=True)
+    finish(model, os.path.join(onnx_dir, name + ".onnx"))
+    finish(to_fp16(model), os.path.join(onnx_dir, name + "_fp16.onnx"))
+    q4, count = to_q4(model)
+    # The checker does not know contrib ops' schemas well; save without it.
+    q4.producer_name = "gvt-web hub_fixtures"
+    q4.producer_version = "1"
+    for node in q4.graph.node:
+        node.doc_string = ""
+    onnx.save(q4, os.path.join(onnx_dir, name + "_q4.onnx"))
+    return count

@@ -1,0 +1,387 @@
+"""Tiny Idefics3 / SmolVLM (HuggingFaceTB/SmolVLM-256M-Instruct, -500M-Instruct).
+
+Same architecture as the real models, scaled down: a SigLIP-style ViT on
+64x64 tiles (patch 8 -> 8x8 patches), Idefics3's pixel-shuffle connector
+(scale_factor 4 -> 4 tokens per tile, like 64 per 512-px tile for the real
+ones) with a bias-free projection to the text width, and a Llama decoder
+(RMSNorm, RoPE, grouped-query attention, SiLU-gated MLP). Graph I/O names,
+dtypes and the symbolic/static dims of the past key/values follow the
+onnx-community exports that transformers.js loads.
+"""
+
+import json
+import os
+
+import torch
+from torch import nn
+
+from . import bpe
+from .onnx_tools import export, save_variants
+
+SMOLLM2_SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<repo_name>", "<reponame>", "<file_sep>",
+                    "<filename>", "<gh_stars>", "<issue_start>", "<issue_comment>", "<issue_closed>",
+                    "<jupyter_start>", "<jupyter_text>", "<jupyter_code>", "<jupyter_output>", "<jupyter_script>",
+                    "<empty_output>"]
+
+# SmolVLM's chat template (tokenizer_config.json / chat_template.json of the real repos).
+CHAT_TEMPLATE = (
+    "<|im_start|>{% for message in messages %}{{message['role'] | capitalize}}"
+    "{% if message['content'][0]['type'] == 'image' %}{{':'}}{% else %}{{': '}}{% endif %}"
+    "{% for line in message['content'] %}{% if line['type'] == 'text' %}{{line['text']}}"
+    "{% elif line['type'] == 'image' %}{{ '<image>' }}{% endif %}{% endfor %}<end_of_utterance>\n"
+    "{% endfor %}{% if add_generation_prompt %}{{ 'Assistant:' }}{% endif %}"
+)
+
+# Per repo: text dims differ (the real 256M/500M differ in the text model only).
+VARIANTS = {
+    "HuggingFaceTB/SmolVLM-256M-Instruct": dict(seed=256, hidden=64, heads=4, kv_heads=2, layers=2, intermediate=128),
+    "HuggingFaceTB/SmolVLM-500M-Instruct": dict(seed=500, hidden=96, heads=6, kv_heads=2, layers=2, intermediate=192),
+}
+VISION = dict(hidden=32, heads=2, layers=2, intermediate=64, image_size=64, patch_size=8)
+SCALE_FACTOR = 4
+LONGEST_EDGE = 256  # preprocessor size.longest_edge = 4 tiles, as 2048 = 4 x 512 in the real repos
+BASE_VOCAB = 448  # SmolLM2 specials + 256 bytes + merges
+VOCAB_SIZE = 512
+ROPE_THETA = 100000.0
+MASK = -1e4  # additive mask value that float16 also holds
+
+
+def image_seq_len():
+    patches = (VISION["image_size"] // VISION["patch_size"]) ** 2
+    return patches // (SCALE_FACTOR ** 2)
+
+
+# --------------------------------------------------------------------------- vision
+
+
+class VisionLayer(nn.Module):
+    def __init__(self, d, heads, inter):
+        super().__init__()
+        self.heads, self.hd = heads, d // heads
+        self.ln1, self.ln2 = nn.LayerNorm(d, eps=1e-6), nn.LayerNorm(d, eps=1e-6)
+        self.q, self.k, self.v, self.o = (nn.Linear(d, d) for _ in range(4))
+        self.fc1, self.fc2 = nn.Linear(d, inter), nn.Linear(inter, d)
+
+    def forward(self, x, bias):
+        b, t, d = x.shape
+        h = self.ln1(x)
+        split = lambda z: z.reshape(b, t, self.heads, self.hd).transpose(1, 2)
+        att = (split(self.q(h)) @ split(self.k(h)).transpose(-1, -2)) * (self.hd ** -0.5) + bias
+        x = x + self.o((att.softmax(-1) @ split(self.v(h))).transpose(1, 2).reshape(b, t, d))
+        return x + self.fc2(torch.nn.functional.gelu(self.fc1(self.ln2(x)), approximate="tanh"))
+
+
+class VisionEncoder(nn.Module):
+    """pixel_values [B, N, 3, H, W] float, pixel_attention_mask [B, N, H, W] bool
+    -> image_features [real tiles, image_seq_len, text hidden]."""
+
+    def __init__(self, text_hidden):
+        super().__init__()
+        v = VISION
+        self.p = v["patch_size"]
+        self.grid = v["image_size"] // self.p
+        self.patch = nn.Conv2d(3, v["hidden"], self.p, self.p)
+        self.pos = nn.Parameter(torch.randn(1, self.grid * self.grid, v["hidden"]) * 0.02)
+        self.layers = nn.ModuleList(VisionLayer(v["hidden"], v["heads"], v["intermediate"]) for _ in range(v["layers"]))
+        self.post_ln = nn.LayerNorm(v["hidden"], eps=1e-6)
+        self.proj = nn.Linear(v["hidden"] * SCALE_FACTOR ** 2, text_hidden, bias=False)
+
+    def pixel_shuffle(self, x):
+        """Idefics3Connector.pixel_shuffle: [T, seq, D] -> [T, seq / s^2, D * s^2]."""
+        s = SCALE_FACTOR
+        t, seq, d = x.shape
+        h = w = self.grid
+        x = x.view(t, h, w // s, d * s)
+        x = x.permute(0, 2, 1, 3).reshape(t, w // s, h // s, d * s * s)
+        x = x.permute(0, 2, 1, 3).reshape(t, seq // (s * s), d * s * s)
+        return x
+
+    def forward(self, pixel_values, pixel_attention_mask):
+        size = VISION["image_size"]
+        pv = pixel_values.reshape(-1, 3, size, size)
+        mask = pixel_attention_mask.reshape(-1, size, size)
+        # Padding tiles (batches with unequal tile counts) have an all-false mask: drop them, as Idefics3 does.
+        real = torch.nonzero(mask.reshape(mask.shape[0], -1).any(-1)).squeeze(1)
+        pv, mask = pv.index_select(0, real), mask.index_select(0, real)
+        # Patch mask: a patch counts if any of its pixels does.
+        pm = mask.reshape(-1, self.grid, self.p, self.grid, self.p).to(torch.float32).amax(dim=(2, 4)) > 0
+        bias = torch.where(pm.reshape(pm.shape[0], 1, 1, -1), torch.zeros(()), torch.full((), MASK))
+        x = self.patch(pv).flatten(2).transpose(1, 2) + self.pos
+        for layer in self.layers:
+            x = layer(x, bias)
+        return self.proj(self.pixel_shuffle(self.post_ln(x)))
+
+
+# --------------------------------------------------------------------------- text
+
+
+class RMSNorm(nn.Module):
+    def __init__(self, d, eps=1e-5):
+        super().__init__()
+        self.weight, self.eps = nn.Parameter(torch.ones(d)), eps
+
+    def forward(self, x):
+        return self.weight * (x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps))
+
+
+def rotate_half(x):
+    half = x.shape[-1] // 2
+    return torch.cat([-x[..., half:], x[..., :half]], dim=-1)
+
+
+class DecoderLayer(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        d, self.heads, self.kv, self.hd = cfg["hidden"], cfg["heads"], cfg["kv_heads"], cfg["hidden"] // cfg["heads"]
+        self.q = nn.Linear(d, self.heads * self.hd, bias=False)
+        self.k = nn.Linear(d, self.kv * self.hd, bias=False)
+        self.v = nn.Linear(d, self.kv * self.hd, bias=False)
+        self.o = nn.Linear(self.heads * self.hd, d, bias=False)
+        self.gate = nn.Linear(d, cfg["intermediate"], bias=False)
+        self.up = nn.Linear(d, cfg["intermediate"], bias=False)
+        self.down = nn.Linear(cfg["intermediate"], d, bias=False)
+        self.ln1, self.ln2 = RMSNorm(d), RMSNorm(d)
+
+    def forward(self, x, cos, sin, bias, past_k, past_v):
+        b, t = x.shape[0], x.shape[1]
+        h = self.ln1(x)
+        q = self.q(h).reshape(b, t, self.heads, self.hd).transpose(1, 2)
+        k = self.k(h).reshape(b, t, self.kv, self.hd).transpose(1, 2)
+        v = self.v(h).reshape(b, t, self.kv, self.hd).transpose(1, 2)
+        q, k = q * cos + rotate_half(q) * sin, k * cos + rotate_half(k) * sin
+        k = torch.cat([past_k, k], dim=2)
+        v = torch.cat([past_v, v], dim=2)
+        rep = self.heads // self.kv
+        total = k.shape[2]
+        kk = k[:, :, None].expand(b, self.kv, rep, total, self.hd).reshape(b, self.heads, total, self.hd)
+        vv = v[:, :, None].expand(b, self.kv, rep, total, self.hd).reshape(b, self.heads, total, self.hd)
+        att = (q @ kk.transpose(-1, -2)) * (self.hd ** -0.5) + bias
+        x = x + self.o((att.softmax(-1) @ vv).transpose(1, 2).reshape(b, t, self.heads * self.hd))
+        h = self.ln2(x)
+        return x + self.down(torch.nn.functional.silu(self.gate(h)) * self.up(h)), k, v
+
+
+class Decoder(nn.Module):
+    """(inputs_embeds, attention_mask, position_ids, past k0, v0, k1, v1, ...) -> (logits, present k0, v0, ...)."""
+
+    def __init__(self, cfg):
+        super().__init__()
+        self.cfg = cfg
+        hd = cfg["hidden"] // cfg["heads"]
+        self.register_buffer("inv_freq", 1.0 / (ROPE_THETA ** (torch.arange(0, hd, 2, dtype=torch.float32) / hd)))
+        self.layers = nn.ModuleList(DecoderLayer(cfg) for _ in range(cfg["layers"]))
+        self.norm = RMSNorm(cfg["hidden"])
+        self.lm_head = nn.Linear(cfg["hidden"], VOCAB_SIZE, bias=False)
+
+    def forward(self, inputs_embeds, attention_mask, position_ids, *flat_past):
+        t = inputs_embeds.shape[1]
+        total = attention_mask.shape[1]
+        key_pos = torch.arange(total)
+        query_pos = key_pos[total - t:]
+        allowed = (key_pos[None, :] <= query_pos[:, None])[None, None] & (attention_mask[:, None, None, :] > 0)
+        bias = torch.where(allowed, torch.zeros(()), torch.full((), MASK))
+        freqs = position_ids[..., None].to(torch.float32) * self.inv_freq
+        emb = torch.cat([freqs, freqs], dim=-1)[:, None]  # [B, 1, T, hd]
+        cos, sin = emb.cos(), emb.sin()
+        x, present = inputs_embeds, []
+        for i, layer in enumerate(self.layers):
+            x, k, v = layer(x, cos, sin, bias, flat_past[2 * i], flat_past[2 * i + 1])
+            present += [k, v]
+        return (self.lm_head(self.norm(x)), *present)
+
+
+class Embed(nn.Module):
+    def __init__(self, hidden):
+        super().__init__()
+        self.embed_tokens = nn.Embedding(VOCAB_SIZE, hidden)
+
+    def forward(self, input_ids):
+        return self.embed_tokens(input_ids)
+
+
+# --------------------------------------------------------------------------- files
+
+
+def _dump(folder, name, obj):
+    with open(os.path.join(folder, name), "w", encoding="utf-8", newline="\n") as f:
+        json.dump(obj, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+
+
+def tokenizer_files(folder):
+    """Writes tokenizer.json, tokenizer_config.json, special_tokens_map.json; returns token ids."""
+    vocab, merges = bpe.build_vocab(SMOLLM2_SPECIALS, BASE_VOCAB)
+    added = [bpe.added_token(i, tok) for i, tok in enumerate(SMOLLM2_SPECIALS)]
+    extra = ["<global-img>"] + [f"<row_{r}_col_{c}>" for r in range(1, 7) for c in range(1, 7)]
+    extra += ["<fake_token_around_image>", "<image>"]
+    reserved = VOCAB_SIZE - BASE_VOCAB - len(extra) - 1
+    extra += [f"<|reserved_special_token_{i}|>" for i in range(reserved)] + ["<end_of_utterance>"]
+    ids = {tok: i for i, tok in enumerate(SMOLLM2_SPECIALS)}
+    for tok in extra:
+        ids[tok] = BASE_VOCAB + len(added) - len(SMOLLM2_SPECIALS)
+        added.append(bpe.added_token(ids[tok], tok))
+    assert BASE_VOCAB + len(extra) == VOCAB_SIZE and ids["<end_of_utterance>"] == VOCAB_SIZE - 1
+    pre = {"type": "Sequence", "pretokenizers": [
+        {"type": "Digits", "individual_digits": True},
+        {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": True},
+    ]}
+    post = {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": False, "use_regex": True}
+    _dump(folder, "tokenizer.json", bpe.tokenizer_json(vocab, merges, added, pre, post))
+    specials = ["<fake_token_around_image>", "<image>", "<end_of_utterance>"]
+    _dump(folder, "tokenizer_config.json", {
+        "add_prefix_space": False,
+        "added_tokens_decoder": {str(a["id"]): {k: a[k] for k in ("content", "lstrip", "normalized", "rstrip",
+                                                                   "single_word", "special")} for a in added},
+        "additional_special_tokens": specials,
+        "bos_token": "<|im_start|>",
+        "chat_template": CHAT_TEMPLATE,
+        "clean_up_tokenization_spaces": False,
+        "eos_token": "<end_of_utterance>",
+        "legacy": False,
+        "model_max_length": 8192,
+        "pad_token": "<|im_end|>",
+        "processor_class": "Idefics3Processor",
+        "tokenizer_class": "GPT2Tokenizer",
+        "truncation_side": "left",
+        "unk_token": "<|endoftext|>",
+    })
+    tok = lambda s: {"content": s, "lstrip": False, "normalized": False, "rstrip": False, "single_word": False}
+    _dump(folder, "special_tokens_map.json", {
+        "additional_special_tokens": specials,
+        "bos_token": tok("<|im_start|>"),
+        "eos_token": tok("<end_of_utterance>"),
+        "pad_token": tok("<|im_end|>"),
+        "unk_token": tok("<|endoftext|>"),
+    })
+    return ids
+
+
+def config_files(folder, cfg, ids):
+    hd = cfg["hidden"] // cfg["heads"]
+    v = VISION
+    _dump(folder, "config.json", {
+        "architectures": ["Idefics3ForConditionalGeneration"],
+        "image_token_id": ids["<image>"],
+        "model_type": "idefics3",
+        "pad_token_id": ids["<|im_end|>"],
+        "scale_factor": SCALE_FACTOR,
+        "text_config": {
+            "_name_or_path": "tiny-random-smollm2",
+            "architectures": ["VLlama3ForCausalLM"],
+            "bos_token_id": ids["<|im_start|>"],
+            "eos_token_id": ids["<end_of_utterance>"],
+            "head_dim": hd,
+            "hidden_act": "silu",
+            "hidden_size": cfg["hidden"],
+            "intermediate_size": cfg["intermediate"],
+            "max_position_embeddings": 8192,
+            "model_type": "llama",
+            "num_attention_heads": cfg["heads"],
+            "num_hidden_layers": cfg["layers"],
+            "num_key_value_heads": cfg["kv_heads"],
+            "pad_token_id": ids["<|im_end|>"],
+            "rms_norm_eps": 1e-05,
+            "rope_scaling": None,
+            "rope_theta": ROPE_THETA,
+            "tie_word_embeddings": False,
+            "torch_dtype": "float32",
+            "use_cache": True,
+            "vocab_size": VOCAB_SIZE,
+        },
+        "tie_word_embeddings": False,
+        "torch_dtype": "float32",
+        "transformers_version": "4.46.0",
+        "use_cache": True,
+        "vision_config": {
+            "hidden_act": "gelu_pytorch_tanh",
+            "hidden_size": v["hidden"],
+            "image_size": v["image_size"],
+            "intermediate_size": v["intermediate"],
+            "layer_norm_eps": 1e-06,
+            "model_type": "idefics3",
+            "num_attention_heads": v["heads"],
+            "num_channels": 3,
+            "num_hidden_layers": v["layers"],
+            "patch_size": v["patch_size"],
+        },
+        "vocab_size": VOCAB_SIZE,
+    })
+    _dump(folder, "generation_config.json", {
+        "_from_model_config": True,
+        "bos_token_id": ids["<|im_start|>"],
+        "eos_token_id": [ids["<end_of_utterance>"], ids["<|im_end|>"]],
+        "pad_token_id": ids["<|im_end|>"],
+        "transformers_version": "4.46.0",
+    })
+    _dump(folder, "preprocessor_config.json", {
+        "do_convert_rgb": True,
+        "do_image_splitting": True,
+        "do_normalize": True,
+        "do_pad": True,
+        "do_rescale": True,
+        "do_resize": True,
+        "image_mean": [0.5, 0.5, 0.5],
+        "image_processor_type": "Idefics3ImageProcessor",
+        "image_std": [0.5, 0.5, 0.5],
+        "max_image_size": {"longest_edge": v["image_size"]},
+        "processor_class": "Idefics3Processor",
+        "resample": 1,
+        "rescale_factor": 0.00392156862745098,
+        "size": {"longest_edge": LONGEST_EDGE},
+    })
+    _dump(folder, "processor_config.json", {"image_seq_len": image_seq_len(), "processor_class": "Idefics3Processor"})
+    _dump(folder, "chat_template.json", {"chat_template": CHAT_TEMPLATE})
+
+
+def build(folder, repo):
+    """Writes one SmolVLM repo folder. Returns a summary dict."""
+    cfg = VARIANTS[repo]
+    os.makedirs(folder, exist_ok=True)
+    onnx_dir = os.path.join(folder, "onnx")
+    os.makedirs(onnx_dir, exist_ok=True)
+    ids = tokenizer_files(folder)
+    config_files(folder, cfg, ids)
+
+    torch.manual_seed(cfg["seed"])
+    vision, embed, decoder = VisionEncoder(cfg["hidden"]), Embed(cfg["hidden"]), Decoder(cfg)
+    for module in (vision, embed, decoder):
+        for name, p in module.named_parameters():
+            if p.dim() > 1:
+                nn.init.normal_(p, std=0.05 if "embed" not in name else 0.5)
+    tmp = os.path.join(onnx_dir, "_tmp.onnx")
+    size = VISION["image_size"]
+    counts = {}
+
+    m = export(vision, (torch.rand(1, 3, 3, size, size), torch.ones(1, 3, size, size, dtype=torch.bool)), tmp,
+               ["pixel_values", "pixel_attention_mask"], ["image_features"],
+               {"pixel_values": {0: "batch_size", 1: "num_images"},
+                "pixel_attention_mask": {0: "batch_size", 1: "num_images"},
+                "image_features": {0: "num_real_images"}})
+    counts["vision_encoder"] = save_variants(m, onnx_dir, "vision_encoder")
+
+    m = export(embed, (torch.zeros(1, 3, dtype=torch.long),), tmp, ["input_ids"], ["inputs_embeds"],
+               {"input_ids": {0: "batch_size", 1: "sequence_length"},
+                "inputs_embeds": {0: "batch_size", 1: "sequence_length"}})
+    counts["embed_tokens"] = save_variants(m, onnx_dir, "embed_tokens")
+
+    past, seq, hd = 3, 2, cfg["hidden"] // cfg["heads"]
+    names_in = ["inputs_embeds", "attention_mask", "position_ids"]
+    names_out = ["logits"]
+    axes = {"inputs_embeds": {0: "batch_size", 1: "sequence_length"},
+            "attention_mask": {0: "batch_size", 1: "total_sequence_length"},
+            "position_ids": {0: "batch_size", 1: "sequence_length"},
+            "logits": {0: "batch_size", 1: "sequence_length"}}
+    args = [torch.randn(1, seq, cfg["hidden"]), torch.ones(1, past + seq, dtype=torch.long),
+            torch.arange(past, past + seq)[None]]
+    for i in range(cfg["layers"]):
+        for part in ("key", "value"):
+            names_in.append(f"past_key_values.{i}.{part}")
+            names_out.append(f"present.{i}.{part}")
+            axes[names_in[-1]] = {0: "batch_size", 2: "past_sequence_length"}
+            axes[names_out[-1]] = {0: "batch_size", 2: "total_sequence_length"}
+            args.append(torch.randn(1, cfg["kv_heads"], past, hd))
+    m = export(decoder, tuple(args), tmp, names_in, names_out, axes)
+    counts["decoder_model_merged"] = save_variants(m, onnx_dir, "decoder_model_merged")
+    os.remove(tmp)
+    return {"text": cfg, "vision": VISION, "scale_factor": SCALE_FACTOR, "image_seq_len": image_seq_len(),
+            "vocab_size": VOCAB_SIZE, "q4_matmuls": counts}
