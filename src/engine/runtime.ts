@@ -10,6 +10,8 @@ export interface Backend {
 
 export interface Capabilities {
   webgpu: boolean;
+  /** The adapter runs fp16 shaders: only then do Hub models get fp16 weights. */
+  shaderF16: boolean;
   crossOriginIsolated: boolean;
   cores: number;
 }
@@ -29,15 +31,17 @@ export function chooseBackend(caps: Capabilities, override?: Partial<Backend>): 
 
 /** What this worker (or Node) can use; reads navigator, never the DOM. */
 export async function detectCapabilities(): Promise<Capabilities> {
-  const nav = (globalThis as { navigator?: Navigator & { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator;
-  let webgpu = false;
+  type Adapter = { features: { has(name: string): boolean } };
+  const nav = (globalThis as { navigator?: Navigator & { gpu?: { requestAdapter(): Promise<Adapter | null> } } }).navigator;
+  let adapter: Adapter | null = null;
   try {
-    webgpu = Boolean(nav?.gpu && (await nav.gpu.requestAdapter()));
+    adapter = (await nav?.gpu?.requestAdapter()) ?? null;
   } catch {
-    webgpu = false;
+    adapter = null;
   }
   return {
-    webgpu,
+    webgpu: adapter !== null,
+    shaderF16: adapter?.features.has('shader-f16') ?? false,
     crossOriginIsolated: Boolean((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated),
     cores: nav?.hardwareConcurrency ?? 1,
   };

@@ -1,12 +1,19 @@
 import { create } from 'zustand';
 import { GvtClient, type LoadedModel } from '../client/gvt-client';
+import { HubClient } from '../client/hub-client';
 import { clearModelCache, listCachedFiles, type CachedFile } from '../client/model-cache';
 import type { GenerationOptions, GenerationStats } from '../engine/language-model';
-import type { TaskName } from '../engine/manifest';
 import type { FileProgress } from '../engine/package';
 import { taskPrompt, type TaskRequest } from '../engine/prompt';
 import type { Backend } from '../engine/runtime';
 import { GREEDY } from '../engine/sampling';
+import { findHubModel, type HubModel } from '../hub/catalogue';
+import { CacheStore } from '../hub/cache-store';
+import { cachedModels, deleteModel, type CachedModel } from '../hub/download';
+import type { Box } from '../hub/vlm-tasks';
+import { taskQuestion } from '../hub/vlm-tasks';
+import type { HubFileSize, HubLoadResponse } from '../worker-api/messages';
+import { hubEndpoint, loadModelChoice, saveModelChoice } from './model-choice';
 import { freePrompt } from './prompts';
 import { loadSettings, sanitizeSettings, saveSettings, type Settings } from './settings';
 
@@ -31,9 +38,13 @@ export interface Message {
   /** What the conversation shows: the user's words, or the answer so far. */
   text: string;
   /** The task behind the message (set on both the question and its answer). */
-  task?: TaskName;
+  task?: TaskRequest['task'];
   /** On a user message: the exact prompt sent to the model. */
   prompt?: string;
+  /** On a user message: the task as picked, which Regenerate asks again. */
+  request?: TaskRequest;
+  /** Objects a detector found (Florence-2's Count and Identify), in image pixels. */
+  boxes?: Box[];
   /** Set on an assistant message once its answer is complete. */
   stats?: AnswerStats;
   error?: string;
@@ -62,6 +73,15 @@ export interface CacheState {
   available: boolean;
 }
 
+/** A catalogue model from the Hub, in use instead of the GVT package. */
+export interface HubState {
+  model: HubModel;
+  endpoint: string;
+  /** What a download fetches on this device, asked of the server before the user starts. */
+  sizes: { device: string; files: HubFileSize[] } | null;
+  loaded: HubLoadResponse | null;
+}
+
 export interface AppState {
   modelStatus: ModelStatus;
   model: LoadedModel | null;
@@ -82,7 +102,17 @@ export interface AppState {
   /** A problem to show above the conversation; nothing the user had is lost with it. */
   error: string | null;
 
+  /** Set while a Hub model is chosen; `model` then stays null. */
+  hub: HubState | null;
+  /** Hub models kept in Cache Storage, with their sizes. */
+  hubCache: CachedModel[];
+
   loadModel(packageUrl?: string): Promise<void>;
+  /** null: back to the built-in GVT package. A Hub model loads at once when it is cached, else shows its download size. */
+  chooseModel(id: string | null): Promise<void>;
+  downloadHubModel(): Promise<void>;
+  cancelDownload(): void;
+  deleteHubModel(id: string): Promise<void>;
   setBackend(backend: Partial<Backend> | undefined): Promise<void>;
   updateSettings(change: Partial<Settings>): Promise<void>;
   setImage(file: File): Promise<void>;
@@ -99,6 +129,9 @@ export interface AppState {
 }
 
 const client = new GvtClient();
+const hubClient = new HubClient();
+const hubStore = new CacheStore();
+let cancelDownload: (() => void) | null = null;
 let cancelCurrent: (() => void) | null = null;
 let nextId = 1;
 let packageUrl = initialModelUrl();
@@ -149,13 +182,29 @@ export const useAppStore = create<AppState>((set, get) => {
   };
 
   /** Streams an answer to `prompt` about the thread's image into the assistant message `answerId`. */
-  const answerInto = async (threadId: string, answerId: number, prompt: string) => {
+  const answerInto = async (threadId: string, answerId: number, prompt: string, request: TaskRequest) => {
     set({ generating: true, error: null });
     try {
       const thread = get().threads.find((t) => t.id === threadId);
       if (!thread) return;
+      const { hub, settings } = get();
+      const onToken = (delta: string) => updateMessage(answerId, (m) => ({ text: m.text + delta }));
+      if (hub) {
+        const blob = blobs.get(thread.image.key);
+        if (!hub.loaded || !blob) throw new Error('The model is not loaded.');
+        const call = hubClient.answer(blob, request, { maxNewTokens: settings.maxNewTokens ?? 128, temperature: settings.temperature, topP: settings.topP }, onToken);
+        cancelCurrent = call.cancel;
+        const answer = await call.result;
+        updateImage(thread.image.key, { encodeMs: answer.encodeMs });
+        updateMessage(answerId, () => ({
+          text: answer.text,
+          boxes: answer.boxes,
+          stats: { ...answer.stats, backend: backendLabel(hub.loaded!.backend), encodeMs: answer.encodeMs },
+        }));
+        return;
+      }
       if (!client.hasImage(thread.image.key)) await encode(thread.image);
-      const { model, settings } = get();
+      const { model } = get();
       if (!model) throw new Error('The model is not loaded.');
       const image = get().threads.find((t) => t.id === threadId)?.image ?? thread.image;
       const options: GenerationOptions = {
@@ -166,7 +215,7 @@ export const useAppStore = create<AppState>((set, get) => {
         // A fresh seed per answer, so Regenerate gives another sample when sampling.
         seed: settings.temperature > 0 ? Math.floor(Math.random() * 2 ** 31) : undefined,
       };
-      const call = client.ask(image.key, prompt, options, (delta) => updateMessage(answerId, (m) => ({ text: m.text + delta })));
+      const call = client.ask(image.key, prompt, options, onToken);
       cancelCurrent = call.cancel;
       const answer = await call.result;
       updateMessage(answerId, () => ({
@@ -182,7 +231,8 @@ export const useAppStore = create<AppState>((set, get) => {
   };
 
   /** Adds a question and its (empty) answer to the current thread, then answers it. */
-  const send = async (shown: string, prompt: string, task: TaskName) => {
+  const send = async (shown: string, prompt: string, request: TaskRequest) => {
+    const task = request.task;
     const { modelStatus, generating } = get();
     const thread = currentThread();
     if (generating) return;
@@ -199,11 +249,19 @@ export const useAppStore = create<AppState>((set, get) => {
     setThreads((threads) =>
       threads.map((t) =>
         t.id === thread.id
-          ? { ...t, messages: [...t.messages, { id: userId, role: 'user', text: shown, prompt, task }, { id: answerId, role: 'assistant', text: '', task }] }
+          ? { ...t, messages: [...t.messages, { id: userId, role: 'user', text: shown, prompt, request, task }, { id: answerId, role: 'assistant', text: '', task }] }
           : t,
       ),
     );
-    await answerInto(thread.id, answerId, prompt);
+    await answerInto(thread.id, answerId, prompt, request);
+  };
+
+  const refreshHubCache = async () => {
+    try {
+      set({ hubCache: await cachedModels(hubStore) });
+    } catch {
+      set({ hubCache: [] });
+    }
   };
 
   return {
@@ -220,8 +278,12 @@ export const useAppStore = create<AppState>((set, get) => {
     generating: false,
     cache: { files: [], bytes: 0, available: typeof caches !== 'undefined' },
     error: null,
+    hub: null,
+    hubCache: [],
 
     async loadModel(url = packageUrl) {
+      const choice = loadModelChoice();
+      if (choice && findHubModel(choice) && !get().hub) return get().chooseModel(choice);
       packageUrl = url;
       const generation = ++loadGeneration;
       cancelCurrent?.();
@@ -255,7 +317,10 @@ export const useAppStore = create<AppState>((set, get) => {
       const settings = sanitizeSettings({ ...before, ...change });
       saveSettings(settings);
       set({ settings, backendOverride: settings.backend });
-      if ('backend' in change && JSON.stringify(before.backend) !== JSON.stringify(settings.backend)) await get().loadModel();
+      if ('backend' in change && JSON.stringify(before.backend) !== JSON.stringify(settings.backend)) {
+        const hub = get().hub;
+        await (hub ? get().chooseModel(hub.model.id) : get().loadModel());
+      }
     },
 
     async setImage(file) {
@@ -283,18 +348,28 @@ export const useAppStore = create<AppState>((set, get) => {
       const text = question.trim();
       const model = get().model;
       if (!text) return;
+      if (get().hub) {
+        await send(text, text, { task: 'vqa', question: text });
+        return;
+      }
       const { prompt, task } = model ? freePrompt(model.manifest.tasks, text) : { prompt: text, task: 'vqa' as const };
-      await send(text, prompt, task);
+      // A typed-out task prompt counts as that task (its answer shows as a big number or Yes/No).
+      await send(text, prompt, task === 'vqa' ? { task, question: text } : ({ task, object: text } as TaskRequest));
     },
 
     async runTask(request) {
-      const model = get().model;
+      const { model, hub } = get();
+      if (hub) {
+        const question = taskQuestion(request);
+        await send(question, question, request);
+        return;
+      }
       if (!model) {
         set({ error: 'The model is still loading. Ask again when it is ready.' });
         return;
       }
       const prompt = taskPrompt(model.manifest.tasks, request);
-      await send(prompt, prompt, request.task);
+      await send(prompt, prompt, request);
     },
 
     async regenerate() {
@@ -309,7 +384,7 @@ export const useAppStore = create<AppState>((set, get) => {
           t.id === thread.id ? { ...t, messages: [...t.messages.slice(0, -1), { id: answerId, role: 'assistant', text: '', task: last.task }] } : t,
         ),
       );
-      await answerInto(thread.id, answerId, question.prompt ?? question.text);
+      await answerInto(thread.id, answerId, question.prompt ?? question.text, question.request ?? { task: 'vqa', question: question.text });
     },
 
     clearConversation() {
@@ -339,6 +414,67 @@ export const useAppStore = create<AppState>((set, get) => {
         set({ error: `The cache could not be cleared: ${messageOf(error)}` });
       }
       await get().refreshCache();
+    },
+
+    async chooseModel(id) {
+      cancelCurrent?.();
+      cancelDownload?.();
+      saveModelChoice(id);
+      if (!id) {
+        hubClient.unload();
+        set({ hub: null });
+        await get().loadModel();
+        return;
+      }
+      const model = findHubModel(id);
+      if (!model) {
+        set({ error: `${id} is not in the model catalogue.` });
+        return;
+      }
+      const generation = ++loadGeneration;
+      const endpoint = await hubEndpoint(model);
+      set({ hub: { model, endpoint, sizes: null, loaded: null }, model: null, modelStatus: 'idle', progress: {}, error: null, modelCard: null });
+      void refreshHubCache();
+      try {
+        const sizes = await hubClient.sizes({ modelId: id, endpoint, backend: get().settings.backend }).result;
+        if (generation !== loadGeneration) return;
+        set((state) => ({ hub: state.hub && { ...state.hub, sizes } }));
+        if (sizes.files.every((f) => f.cached)) await get().downloadHubModel();
+      } catch (error) {
+        if (generation === loadGeneration) set({ error: `The size of ${model.name} could not be checked: ${messageOf(error)}` });
+      }
+    },
+
+    async downloadHubModel() {
+      const hub = get().hub;
+      if (!hub) return;
+      const generation = ++loadGeneration;
+      set({ modelStatus: 'loading', progress: {}, error: null });
+      const call = hubClient.load({ modelId: hub.model.id, endpoint: hub.endpoint, backend: get().settings.backend }, (p) => {
+        if (generation === loadGeneration) set((state) => ({ progress: { ...state.progress, [p.file]: p } }));
+      });
+      cancelDownload = call.cancel;
+      try {
+        const loaded = await call.result;
+        if (generation !== loadGeneration) return;
+        set((state) => ({ modelStatus: 'ready', hub: state.hub && { ...state.hub, loaded } }));
+      } catch (error) {
+        if (generation !== loadGeneration) return;
+        set({ modelStatus: 'error', error: `${hub.model.name} could not be loaded: ${messageOf(error)}` });
+      } finally {
+        if (generation === loadGeneration) cancelDownload = null;
+        void refreshHubCache();
+      }
+    },
+
+    cancelDownload() {
+      cancelDownload?.();
+    },
+
+    async deleteHubModel(id) {
+      if (get().hub?.model.id === id) await get().chooseModel(null);
+      await deleteModel(hubStore, id);
+      await refreshHubCache();
     },
 
     showError(message) {
@@ -376,3 +512,32 @@ async function unreadableImage(file: File): Promise<string | null> {
 
 /** The files behind the images of this visit, kept out of the store's state since they are not rendered. */
 const blobs = new Map<string, Blob>();
+
+/** What the UI says about the model in use, whether a GVT package or a Hub model. */
+export interface ActiveModel {
+  name: string;
+  description: string;
+  backend: Backend;
+  capabilities: LoadedModel['capabilities'];
+  loadMs: number;
+  defaultMaxNewTokens: number;
+  architecture: 'gvt' | HubModel['architecture'];
+}
+
+export function activeModel(state: Pick<AppState, 'model' | 'hub'>): ActiveModel | null {
+  const { model, hub } = state;
+  if (hub?.loaded) {
+    const { backend, capabilities, loadMs } = hub.loaded;
+    return { name: hub.model.name, description: hub.model.description, backend, capabilities, loadMs, defaultMaxNewTokens: 128, architecture: hub.model.architecture };
+  }
+  if (!model) return null;
+  return {
+    name: model.manifest.name,
+    description: model.manifest.description,
+    backend: model.backend,
+    capabilities: model.capabilities,
+    loadMs: Math.max(model.visionLoadMs, model.llmLoadMs),
+    defaultMaxNewTokens: model.manifest.generation.max_new_tokens,
+    architecture: 'gvt',
+  };
+}

@@ -1,4 +1,4 @@
-import { backendLabel, useAppStore } from '../store/app-store';
+import { activeModel, backendLabel, useAppStore } from '../store/app-store';
 import type { Backend } from '../engine/runtime';
 
 type Choice = 'auto' | 'webgpu' | 'wasm' | `wasm-${number}`;
@@ -11,7 +11,7 @@ const toChoice = (backend: Partial<Backend> | undefined): Choice =>
 
 /** Shows the backend in use and lets the user override the automatic choice (backend and threads; kept across reloads). */
 export function BackendPicker() {
-  const model = useAppStore((s) => s.model);
+  const model = activeModel({ model: useAppStore((s) => s.model), hub: useAppStore((s) => s.hub) });
   const override = useAppStore((s) => s.backendOverride);
   const status = useAppStore((s) => s.modelStatus);
   const setBackend = useAppStore((s) => s.setBackend);

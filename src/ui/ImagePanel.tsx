@@ -7,6 +7,9 @@ import { ThreadList } from './ThreadList';
 
 export function ImagePanel() {
   const image = useAppStore((s) => s.image);
+  const messages = useAppStore((s) => s.messages);
+  const boxes = messages.findLast((m) => m.boxes)?.boxes;
+  const [size, setSize] = useState<{ w: number; h: number } | null>(null);
   const setImage = useAppStore((s) => s.setImage);
   const showError = useAppStore((s) => s.showError);
   const [dragging, setDragging] = useState(false);
@@ -50,7 +53,22 @@ export function ImagePanel() {
         />
       ) : image ? (
         <figure className="current-image">
-          <img src={image.url} alt={`Your image: ${image.name}`} />
+          <div className="image-frame">
+            <img src={image.url} alt={`Your image: ${image.name}`} onLoad={(e) => setSize({ w: e.currentTarget.naturalWidth, h: e.currentTarget.naturalHeight })} />
+            {boxes && size && (
+              // The detector's boxes, in the image's own pixels: the SVG scales with the picture.
+              <svg className="boxes" viewBox={`0 0 ${size.w} ${size.h}`} preserveAspectRatio="none" data-testid="boxes" aria-label={`${boxes.length} detected objects`}>
+                {boxes.map((b, i) => (
+                  <g key={i}>
+                    <rect x={b.x1} y={b.y1} width={b.x2 - b.x1} height={b.y2 - b.y1} />
+                    <text x={b.x1 + 2} y={b.y1 + 14}>
+                      {b.label}
+                    </text>
+                  </g>
+                ))}
+              </svg>
+            )}
+          </div>
           <figcaption>
             {image.name}
             {image.encodeMs !== null && <> · encoded in {Math.round(image.encodeMs)} ms</>}

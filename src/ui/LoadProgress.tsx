@@ -1,10 +1,10 @@
-import { useAppStore } from '../store/app-store';
+import { activeModel, useAppStore } from '../store/app-store';
 import { formatBytes, percent } from './format';
 
 export function LoadProgress() {
   const status = useAppStore((s) => s.modelStatus);
   const progress = useAppStore((s) => s.progress);
-  const model = useAppStore((s) => s.model);
+  const model = activeModel({ model: useAppStore((s) => s.model), hub: useAppStore((s) => s.hub) });
   const files = Object.values(progress);
   const loaded = files.reduce((sum, f) => sum + f.loaded, 0);
   const total = files.reduce((sum, f) => sum + f.total, 0);
@@ -12,7 +12,7 @@ export function LoadProgress() {
   if (status === 'ready' && model) {
     return (
       <p className="model-status" data-testid="model-status">
-        {model.manifest.name} ready · loaded in {Math.round(Math.max(model.visionLoadMs, model.llmLoadMs))} ms
+        {model.name} ready · loaded in {Math.round(model.loadMs)} ms
       </p>
     );
   }
@@ -20,7 +20,7 @@ export function LoadProgress() {
   return (
     <div className="model-status" data-testid="model-status">
       <label>
-        <span className="loading-label">Loading model… {formatBytes(loaded)} / {formatBytes(total)} ({percent(loaded, total)}%)</span>
+        <span className="loading-label">{loaded < total ? 'Downloading' : 'Loading'} model… {formatBytes(loaded)} / {formatBytes(total)} ({percent(loaded, total)}%)</span>
         <progress aria-label="Model download" value={loaded} max={total || 1} />
       </label>
     </div>

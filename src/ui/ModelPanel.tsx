@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
-import { useAppStore } from '../store/app-store';
+import { activeModel, useAppStore } from '../store/app-store';
+import { ModelPicker } from './ModelPicker';
 import { formatBytes, percent } from './format';
 
 const fileName = (url: string) => url.split('/').filter(Boolean).slice(-2).join('/');
@@ -8,6 +9,8 @@ const fileName = (url: string) => url.split('/').filter(Boolean).slice(-2).join(
 export function ModelPanel() {
   const card = useAppStore((s) => s.modelCard);
   const model = useAppStore((s) => s.model);
+  const hub = useAppStore((s) => s.hub);
+  const active = activeModel({ model, hub });
   const status = useAppStore((s) => s.modelStatus);
   const progress = useAppStore((s) => s.progress);
   const cache = useAppStore((s) => s.cache);
@@ -17,7 +20,9 @@ export function ModelPanel() {
   const files =
     status === 'ready' && model
       ? Object.values(model.manifest.files).map((f) => ({ file: f.path, loaded: f.bytes, total: f.bytes }))
-      : Object.values(progress);
+      : status === 'ready' && hub?.sizes
+        ? hub.sizes.files.map((f) => ({ file: f.file, loaded: f.bytes, total: f.bytes }))
+        : Object.values(progress);
 
   useEffect(() => {
     void refreshCache();
@@ -25,8 +30,9 @@ export function ModelPanel() {
 
   return (
     <section className="panel model-panel" aria-labelledby="model-heading">
-      <h2 id="model-heading">Model{model ? `: ${model.manifest.name}` : ''}</h2>
-      {model && <p className="muted">{model.manifest.description}</p>}
+      <h2 id="model-heading">Model{active ? `: ${active.name}` : ''}</h2>
+      {active && <p className="muted">{active.description}</p>}
+      <ModelPicker />
       {card && (
         <details className="model-card">
           <summary>Model card</summary>

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { unsupportedReason } from '../hub/vlm-tasks';
 import { useAppStore } from '../store/app-store';
 
 export function QuestionBox() {
@@ -9,7 +10,9 @@ export function QuestionBox() {
   const generating = useAppStore((s) => s.generating);
   const hasMessages = useAppStore((s) => s.messages.length > 0);
   const ready = useAppStore((s) => s.modelStatus === 'ready' && s.image !== null);
-  const canSend = ready && !generating && question.trim() !== '';
+  const hub = useAppStore((s) => s.hub);
+  const unsupported = hub ? unsupportedReason(hub.model.architecture, 'vqa') : null;
+  const canSend = ready && !generating && question.trim() !== '' && !unsupported;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -26,7 +29,8 @@ export function QuestionBox() {
       <textarea
         id="question"
         aria-label="Question"
-        placeholder="What shape is the red object?"
+        placeholder={unsupported ?? (hub ? 'What is in this photo?' : 'What shape is the red object?')}
+        aria-describedby={unsupported ? 'task-unsupported' : undefined}
         value={question}
         rows={2}
         onChange={(e) => setQuestion(e.target.value)}

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useAppStore } from '../store/app-store';
+import { activeModel, useAppStore } from '../store/app-store';
 
 interface FieldProps {
   label: string;
@@ -43,7 +43,9 @@ function NumberField({ label, hint, value, min, max, step, onCommit }: FieldProp
 /** Generation settings, kept across reloads. The backend and its threads are in the header's Backend menu. */
 export function SettingsPanel() {
   const settings = useAppStore((s) => s.settings);
-  const defaultMax = useAppStore((s) => s.model?.manifest.generation.max_new_tokens ?? 64);
+  const model = useAppStore((s) => s.model);
+  const hub = useAppStore((s) => s.hub);
+  const defaultMax = activeModel({ model, hub })?.defaultMaxNewTokens ?? 64;
   const update = useAppStore((s) => s.updateSettings);
 
   return (

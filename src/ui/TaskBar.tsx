@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { unsupportedReason, type HubTask } from '../hub/vlm-tasks';
 import { useAppStore } from '../store/app-store';
 import { COLORS, SHAPES, countPhrase, identifyPhrase, type Color, type Shape } from './shapes-world';
 
@@ -8,6 +9,12 @@ export function TaskBar() {
   const usable = useAppStore((s) => s.modelStatus === 'ready' && s.image !== null && !s.generating);
   const [color, setColor] = useState<Color | null>(null);
   const [shape, setShape] = useState<Shape | null>(null);
+  const hub = useAppStore((s) => s.hub);
+  // A photo model counts whatever the user names; GVT-tiny knows Shapes World's colours and shapes.
+  const [object, setObject] = useState('people');
+  const why = (task: HubTask) => (hub ? unsupportedReason(hub.model.architecture, task) : null);
+  const countWhat = hub ? object.trim() || 'objects' : countPhrase(color, shape);
+  const identifyWhat = hub ? object.trim() || 'object' : identifyPhrase(color, shape);
 
   const run = (request: Parameters<typeof runTask>[0]) => {
     if (usable) void runTask(request);
@@ -18,34 +25,43 @@ export function TaskBar() {
       <button type="button" aria-disabled={!usable} onClick={() => run({ task: 'caption' })}>
         Caption
       </button>
-      <div className="task-object">
-        <label>
-          <span className="field-label">Colour</span>
-          <select aria-label="Colour" value={color ?? ''} onChange={(e) => setColor((e.target.value || null) as Color | null)}>
-            <option value="">any colour</option>
-            {COLORS.map((c) => (
-              <option key={c} value={c}>
-                {c}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span className="field-label">Shape</span>
-          <select aria-label="Shape" value={shape ?? ''} onChange={(e) => setShape((e.target.value || null) as Shape | null)}>
-            <option value="">any shape</option>
-            {SHAPES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-      </div>
+      {hub ? (
+        <div className="task-object">
+          <label>
+            <span className="field-label">Object</span>
+            <input aria-label="Object" value={object} onChange={(e) => setObject(e.target.value)} placeholder="people, cars, cats…" />
+          </label>
+        </div>
+      ) : (
+        <div className="task-object">
+          <label>
+            <span className="field-label">Colour</span>
+            <select aria-label="Colour" value={color ?? ''} onChange={(e) => setColor((e.target.value || null) as Color | null)}>
+              <option value="">any colour</option>
+              {COLORS.map((c) => (
+                <option key={c} value={c}>
+                  {c}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            <span className="field-label">Shape</span>
+            <select aria-label="Shape" value={shape ?? ''} onChange={(e) => setShape((e.target.value || null) as Shape | null)}>
+              <option value="">any shape</option>
+              {SHAPES.map((s) => (
+                <option key={s} value={s}>
+                  {s}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      )}
       <button
         type="button"
         aria-disabled={!usable}
-        onClick={() => run({ task: 'count', object: countPhrase(color, shape) })}
+        onClick={() => run({ task: 'count', object: countWhat })}
         aria-describedby="count-what"
       >
         Count
@@ -53,14 +69,19 @@ export function TaskBar() {
       <button
         type="button"
         aria-disabled={!usable}
-        onClick={() => run({ task: 'identify', object: identifyPhrase(color, shape) })}
+        onClick={() => run({ task: 'identify', object: identifyWhat })}
         aria-describedby="identify-what"
       >
         Identify
       </button>
       <p className="task-hint muted">
-        <span id="count-what">Count {countPhrase(color, shape)}</span> · <span id="identify-what">Is there {identifyPhrase(color, shape)}?</span>
+        <span id="count-what">Count {countWhat}</span> · <span id="identify-what">Is there {identifyWhat}?</span>
       </p>
+      {why('vqa') && (
+        <p className="task-hint muted" data-testid="task-unsupported">
+          {why('vqa')}
+        </p>
+      )}
     </div>
   );
 }

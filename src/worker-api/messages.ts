@@ -6,6 +6,9 @@ import type { FileProgress } from '../engine/package';
 import type { ModelManifest } from '../engine/manifest';
 import type { Answer, GenerationOptions } from '../engine/language-model';
 import type { Backend, Capabilities } from '../engine/runtime';
+import type { DeviceKind } from '../hub/catalogue';
+import type { HubAnswer, HubGenerationOptions } from '../hub/vlm-engine';
+import type { TaskRequest } from '../engine/prompt';
 
 export interface LoadRequest {
   /** URL of the package folder, e.g. `/models/gvt-tiny/`. */
@@ -57,3 +60,36 @@ export type WorkerEvent =
  * and sha256), so a second visit loads the model offline and at once.
  */
 export const MODEL_CACHE = 'gvt-web-models-v1';
+
+export interface HubModelRequest {
+  /** A catalogue id, e.g. `HuggingFaceTB/SmolVLM-256M-Instruct`. */
+  modelId: string;
+  /** Where `{repo}/resolve/{revision}/{file}` is fetched: the Hub, a mirror, or the app's own origin (booth mode). */
+  endpoint: string;
+  backend?: Partial<Backend>;
+}
+
+export interface HubFileSize {
+  file: string;
+  bytes: number;
+  /** Already verified in Cache Storage: not downloaded again. */
+  cached: boolean;
+}
+
+export interface HubLoadResponse {
+  backend: Backend;
+  capabilities: Capabilities;
+  device: DeviceKind;
+  loadMs: number;
+}
+
+export type HubApi = {
+  /** What a download would fetch on this device, asked of the server before the user starts it. */
+  sizes: { request: HubModelRequest; response: { device: DeviceKind; files: HubFileSize[] } };
+  /** Downloads what is missing (resuming, verified), then loads the model. */
+  load: { request: HubModelRequest; response: HubLoadResponse };
+  answer: {
+    request: { image: Blob; task: TaskRequest; options: HubGenerationOptions };
+    response: HubAnswer;
+  };
+};

@@ -1,0 +1,100 @@
+/**
+ * How the app's tasks (Caption, Count, Identify, Ask) map onto each Hub
+ * model's own prompt format, and how answers are read back. Plain data and
+ * functions: the worker, the store and Node tests share them.
+ */
+import type { TaskRequest } from '../engine/prompt';
+import type { HubArchitecture } from './catalogue';
+
+/** The same tasks as for GVT packages; `vqa` is a free question. */
+export type HubTask = TaskRequest['task'];
+
+/** A detected object, in pixels of the image as the user sees it (EXIF orientation applied). */
+export interface Box {
+  label: string;
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+}
+
+/** Why a model cannot do a task, or null when it can. */
+export function unsupportedReason(architecture: HubArchitecture, task: HubTask): string | null {
+  if (architecture === 'florence2' && task === 'vqa') {
+    return 'Florence-2 only captions and detects objects; it does not answer free questions. Pick SmolVLM to ask.';
+  }
+  return null;
+}
+
+const article = (noun: string) => (/^[aeiou]/i.test(noun) ? 'an' : 'a');
+
+/** The text the user sees for a task, which for SmolVLM is also what the model is asked. */
+export function taskQuestion(request: TaskRequest): string {
+  switch (request.task) {
+    case 'caption':
+      return 'Describe this image in one sentence.';
+    case 'count':
+      return `How many ${request.object} are there in the image? Answer with a number.`;
+    case 'identify':
+      return `Is there ${article(request.object)} ${request.object} in the image? Answer yes or no.`;
+    case 'vqa':
+      return request.question;
+  }
+}
+
+/** Florence-2 answers task tokens, not sentences: captions and detection (which Count and Identify read). */
+export function florenceTaskToken(task: HubTask): '<MORE_DETAILED_CAPTION>' | '<OD>' {
+  return task === 'caption' ? '<MORE_DETAILED_CAPTION>' : '<OD>';
+}
+
+/** `cats` → `cat`, `boxes` → `box`, `people` → `person`: enough to match a detector's labels to what a user typed. */
+export function singular(word: string): string {
+  const w = word.trim().toLowerCase();
+  const irregular: Record<string, string> = { people: 'person', men: 'man', women: 'woman', children: 'child', mice: 'mouse', geese: 'goose' };
+  if (irregular[w]) return irregular[w];
+  if (/(ss|us|is)$/.test(w)) return w;
+  if (/(ch|sh|x|z|s)es$/.test(w)) return w.slice(0, -2);
+  if (/[^aeiou]ies$/.test(w)) return `${w.slice(0, -3)}y`;
+  if (w.endsWith('s')) return w.slice(0, -1);
+  return w;
+}
+
+const ANY_OBJECT = new Set(['', 'object', 'objects', 'thing', 'things', 'all objects', 'everything']);
+
+/** The boxes whose label names `object` (every box for "objects"). */
+export function matchingBoxes(boxes: Box[], object: string): Box[] {
+  const wanted = object.trim().toLowerCase();
+  if (ANY_OBJECT.has(wanted)) return boxes;
+  const target = wanted.split(/\s+/).map(singular).join(' ');
+  return boxes.filter((b) => {
+    const label = b.label.toLowerCase().split(/\s+/).map(singular).join(' ');
+    return label === target || label.endsWith(` ${target}`) || target.endsWith(` ${label}`);
+  });
+}
+
+/**
+ * Florence-2's `<OD>` output, e.g. `car<loc_52><loc_335><loc_389><loc_780>`,
+ * to boxes. Coordinates are bins of 1/1000 of the image side; a label may be
+ * left out to repeat the one before, as Florence-2's processor reads it.
+ */
+export function parseFlorenceBoxes(text: string, width: number, height: number): Box[] {
+  const boxes: Box[] = [];
+  const pattern = /([^<]*)<loc_(\d+)><loc_(\d+)><loc_(\d+)><loc_(\d+)>/g;
+  const clean = text.replaceAll('<s>', '').replaceAll('</s>', '').replaceAll('<pad>', '');
+  for (const [, rawLabel, ...bins] of clean.matchAll(pattern)) {
+    const label = rawLabel.trim() || boxes.at(-1)?.label || '';
+    const [x1, y1, x2, y2] = bins.map((b, i) => ((Number(b) + 0.5) / 1000) * (i % 2 === 0 ? width : height));
+    boxes.push({ label, x1, y1, x2, y2 });
+  }
+  return boxes;
+}
+
+/** The answer text for a detection-based task. */
+export function detectionAnswer(request: TaskRequest, boxes: Box[]): string {
+  if (request.task !== 'count' && request.task !== 'identify') return '';
+  const found = matchingBoxes(boxes, request.object);
+  if (request.task === 'count') return `${found.length} ${request.object}.`;
+  if (found.length > 0) return `Yes. Found ${found.length}.`;
+  const seen = [...new Set(boxes.map((b) => b.label))];
+  return seen.length ? `No. It found: ${seen.join(', ')}.` : 'No. It found nothing it knows.';
+}

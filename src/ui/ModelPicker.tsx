@@ -1,0 +1,69 @@
+import { CATALOGUE } from '../hub/catalogue';
+import { useAppStore } from '../store/app-store';
+import { formatBytes } from './format';
+
+const BUILT_IN = 'built-in';
+
+/** GVT-tiny (built in) or a Hub model: what it is, its licence and download size before anything is fetched. */
+export function ModelPicker() {
+  const hub = useAppStore((s) => s.hub);
+  const hubCache = useAppStore((s) => s.hubCache);
+  const status = useAppStore((s) => s.modelStatus);
+  const chooseModel = useAppStore((s) => s.chooseModel);
+  const download = useAppStore((s) => s.downloadHubModel);
+  const cancel = useAppStore((s) => s.cancelDownload);
+  const deleteHubModel = useAppStore((s) => s.deleteHubModel);
+  const current = hub?.model.id ?? BUILT_IN;
+  const cachedBytes = (id: string) => hubCache.find((m) => m.repo === id)?.bytes ?? 0;
+  const sizes = hub?.sizes;
+  const toFetch = sizes ? sizes.files.filter((f) => !f.cached).reduce((sum, f) => sum + f.bytes, 0) : 0;
+
+  return (
+    <fieldset className="model-picker">
+      <legend>Choose a model</legend>
+      <label className="model-choice">
+        <input type="radio" name="model" checked={current === BUILT_IN} onChange={() => void chooseModel(null)} />
+        <span>
+          <strong>GVT-tiny</strong> (built in) · knows Shapes World scenes, not photographs · nothing to download
+        </span>
+      </label>
+      {CATALOGUE.map((m) => (
+        <label className="model-choice" key={m.id}>
+          <input type="radio" name="model" checked={current === m.id} onChange={() => void chooseModel(m.id)} />
+          <span>
+            <strong>{m.name}</strong> · {m.description} · licence {m.licence} ·{' '}
+            {cachedBytes(m.id) > 0 ? `${formatBytes(cachedBytes(m.id))} stored on this device` : `about ${m.approxMB} MB to download`}
+          </span>
+        </label>
+      ))}
+      {hub && (
+        <div className="hub-download" data-testid="hub-download">
+          <p>
+            <strong>{hub.model.id}</strong> from {new URL(hub.endpoint).host}
+            {sizes
+              ? ` · ${sizes.files.length} files for ${sizes.device}: ${toFetch > 0 ? `${formatBytes(toFetch)} to download` : 'all stored on this device'}`
+              : ' · checking the download size…'}
+          </p>
+          <div className="actions">
+            {status === 'loading' ? (
+              <button type="button" className="secondary" onClick={cancel}>
+                Cancel download
+              </button>
+            ) : (
+              status !== 'ready' && (
+                <button type="button" onClick={() => void download()}>
+                  {status === 'error' ? 'Retry download' : toFetch > 0 ? `Download ${formatBytes(toFetch)}` : 'Load'}
+                </button>
+              )
+            )}
+            {cachedBytes(hub.model.id) > 0 && status !== 'loading' && (
+              <button type="button" className="secondary" onClick={() => void deleteHubModel(hub.model.id)}>
+                Delete {hub.model.name} from this device
+              </button>
+            )}
+          </div>
+        </div>
+      )}
+    </fieldset>
+  );
+}

@@ -1,0 +1,95 @@
+/**
+ * The Hub-model engine (src/hub/vlm-engine.ts) on the stand-in repos, with
+ * every file read through its RepoFiles callback as the worker reads Cache
+ * Storage: each task's prompt, streaming, stats, and Florence-2's boxes.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { RawImage } from '@huggingface/transformers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { findHubModel, modelFiles, type HubModel } from '../../src/hub/catalogue';
+import { HubVlm, type RepoFiles } from '../../src/hub/vlm-engine';
+import { HUB_FIXTURES } from '../support/build-hub-fixtures';
+
+const PHOTO = '/usr/lib/python3/dist-packages/skimage/data/chelsea.png';
+const OPTIONS = { maxNewTokens: 6, temperature: 0, topP: 1 };
+
+/** The repo's files from disk; records what the engine asked for. */
+function repoFiles(model: HubModel, asked: string[]): RepoFiles {
+  return async (path) => {
+    asked.push(path);
+    const file = join(HUB_FIXTURES, model.id, path);
+    return existsSync(file) ? new Uint8Array(readFileSync(file)) : null;
+  };
+}
+
+let photo: RawImage;
+beforeAll(async () => {
+  photo = await RawImage.read(PHOTO);
+});
+
+describe('SmolVLM through the Hub engine', () => {
+  const model = findHubModel('HuggingFaceTB/SmolVLM-256M-Instruct')!;
+  let vlm: HubVlm;
+  const asked: string[] = [];
+  beforeAll(async () => {
+    vlm = await HubVlm.load(model, repoFiles(model, asked), 'wasm', { device: 'cpu' });
+  });
+
+  it('loads exactly the files the catalogue lists for the device', () => {
+    const needed = modelFiles(model, 'wasm');
+    expect(needed.filter((f) => f.startsWith('onnx/'))).toEqual(['onnx/vision_encoder_q4.onnx', 'onnx/embed_tokens_q4.onnx', 'onnx/decoder_model_merged_q4.onnx']);
+    for (const file of new Set(asked)) {
+      if (existsSync(join(HUB_FIXTURES, model.id, file))) expect(needed).toContain(file);
+    }
+    for (const file of needed.filter((f) => f.startsWith('onnx/'))) expect(asked).toContain(file);
+  });
+
+  it.each([
+    { task: 'caption' as const },
+    { task: 'count' as const, object: 'cats' },
+    { task: 'vqa' as const, question: 'What animal is this?' },
+  ])('answers $task with streamed text and its stats', async (request) => {
+    const streamed: string[] = [];
+    const answer = await vlm.answer(photo, request, OPTIONS, (t) => streamed.push(t));
+    expect(answer.stats.newTokens).toBe(OPTIONS.maxNewTokens); // random weights never say EOS
+    expect(answer.stats.stopReason).toBe('max_tokens');
+    expect(answer.stats.prefillTokens).toBeGreaterThan(10);
+    expect(answer.encodeMs).toBeGreaterThan(0);
+    expect(streamed.join('').trim()).toBe(answer.text);
+  });
+
+  it('stops when cancelled', async () => {
+    const controller = new AbortController();
+    const answer = await vlm.answer(photo, { task: 'caption' }, { ...OPTIONS, maxNewTokens: 50 }, () => controller.abort(), controller.signal);
+    expect(answer.stats.stopReason).toBe('cancelled');
+    expect(answer.stats.newTokens).toBeLessThan(50);
+  });
+});
+
+describe('Florence-2 through the Hub engine', () => {
+  const model = findHubModel('onnx-community/Florence-2-base-ft')!;
+  let vlm: HubVlm;
+  beforeAll(async () => {
+    vlm = await HubVlm.load(model, repoFiles(model, []), 'wasm', { device: 'cpu' });
+  });
+
+  it('counts the boxes it detects for what was asked, in image pixels', async () => {
+    // The stand-in decoder always detects one cat and one dog (see training/hub_fixtures).
+    const cats = await vlm.answer(photo, { task: 'count', object: 'cats' }, { ...OPTIONS, maxNewTokens: 20 }, () => {});
+    expect(cats.text).toBe('1 cats.');
+    expect(cats.boxes).toHaveLength(1);
+    const box = cats.boxes![0];
+    expect(box.label).toBe('cat');
+    expect(box.x1).toBeCloseTo((120.5 / 1000) * photo.width);
+    expect(box.y2).toBeCloseTo((930.5 / 1000) * photo.height);
+    const all = await vlm.answer(photo, { task: 'count', object: 'objects' }, { ...OPTIONS, maxNewTokens: 20 }, () => {});
+    expect(all.boxes!.map((b) => b.label)).toEqual(['cat', 'dog']);
+  });
+
+  it('answers Identify from the detections and refuses free questions with the reason', async () => {
+    const horse = await vlm.answer(photo, { task: 'identify', object: 'horse' }, { ...OPTIONS, maxNewTokens: 20 }, () => {});
+    expect(horse.text).toBe('No. It found: cat, dog.');
+    await expect(vlm.answer(photo, { task: 'vqa', question: 'Why?' }, OPTIONS, () => {})).rejects.toThrow(/does not answer free questions/);
+  });
+});
