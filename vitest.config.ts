@@ -17,7 +17,7 @@ export default defineConfig({
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
           environment: 'node',
-          globalSetup: ['test/support/build-test-package.ts', 'test/support/serve-app.ts'],
+          globalSetup: ['test/support/build-test-package.ts', 'test/support/build-hub-fixtures.ts', 'test/support/serve-app.ts'],
           testTimeout: 180_000,
           hookTimeout: 300_000,
           fileParallelism: false,

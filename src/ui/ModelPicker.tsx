@@ -22,15 +22,15 @@ export function ModelPicker() {
     <fieldset className="model-picker">
       <legend>Choose a model</legend>
       <label className="model-choice">
-        <input type="radio" name="model" checked={current === BUILT_IN} onChange={() => void chooseModel(null)} />
-        <span>
+        <input type="radio" name="model" aria-label="GVT-tiny" aria-describedby="model-built-in" checked={current === BUILT_IN} onChange={() => void chooseModel(null)} />
+        <span id="model-built-in">
           <strong>GVT-tiny</strong> (built in) · knows Shapes World scenes, not photographs · nothing to download
         </span>
       </label>
       {CATALOGUE.map((m) => (
         <label className="model-choice" key={m.id}>
-          <input type="radio" name="model" checked={current === m.id} onChange={() => void chooseModel(m.id)} />
-          <span>
+          <input type="radio" name="model" aria-label={m.name} aria-describedby={`model-${m.id}`} checked={current === m.id} onChange={() => void chooseModel(m.id)} />
+          <span id={`model-${m.id}`}>
             <strong>{m.name}</strong> · {m.description} · licence {m.licence} ·{' '}
             {cachedBytes(m.id) > 0 ? `${formatBytes(cachedBytes(m.id))} stored on this device` : `about ${m.approxMB} MB to download`}
           </span>

@@ -1,0 +1,141 @@
+/**
+ * Hub models as a visitor uses them, against a local server that speaks the
+ * Hub's URL layout (`?hub=` points the app at it) and serves the stand-in
+ * repos built by training/hub_fixtures: pick SmolVLM, see its size, watch it
+ * download through a dropped connection, ask about a real photo, reload with
+ * the server stopped and still get answers; Florence-2 counts by drawing
+ * boxes; a damaged file is refused and a retry resumes.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { findHubModel, modelFiles } from '../../src/hub/catalogue';
+import { formatBytes } from '../../src/ui/format';
+import { launchChromium, recordConsole } from '../support/browser';
+import { HUB_FIXTURES, type HubFixtures } from '../support/build-hub-fixtures';
+import { startHubServer, type HubServer } from '../support/hub-server';
+import { answerDone, answerText, ask, lastAnswer } from './app-helpers';
+
+const PHOTO = '/usr/lib/python3/dist-packages/skimage/data/chelsea.png';
+const SMOLVLM = findHubModel('HuggingFaceTB/SmolVLM-256M-Instruct')!;
+const fixtures: HubFixtures = JSON.parse(readFileSync(join(HUB_FIXTURES, 'fixtures.json'), 'utf8'));
+
+/** What the catalogue downloads for a model on WASM, in bytes, from the published sizes. */
+function wasmBytes(id: string): number {
+  const files = fixtures.repos[id].files;
+  return modelFiles(findHubModel(id)!, 'wasm').reduce((sum, path) => sum + (files.find((f) => f.path === path)?.size ?? 0), 0);
+}
+
+let hub: HubServer;
+let browser: Browser;
+let page: Page;
+let logs: string[];
+let appUrl: string;
+
+const status = () => page.getByTestId('model-status');
+const radio = (name: string) => page.getByRole('radio', { name, exact: true });
+const pick = (name: string) => radio(name).check();
+const choice = (name: string) => page.locator('label.model-choice').filter({ has: radio(name) });
+
+async function uploadPhoto(): Promise<void> {
+  await page.getByLabel('Upload image').setInputFiles(PHOTO);
+  await page.getByRole('img', { name: /chelsea\.png/ }).waitFor();
+}
+
+beforeAll(async () => {
+  hub = await startHubServer(HUB_FIXTURES);
+  appUrl = `${inject('appUrl')}?hub=${encodeURIComponent(hub.url)}`;
+  // Hub models run on WASM here: SwiftShader's WebGPU has no shader-f16 and is slow; the WebGPU path is the same code.
+  browser = await launchChromium({ webgpu: false });
+  page = await (await browser.newContext()).newPage();
+  logs = recordConsole(page);
+});
+afterAll(async () => {
+  await browser?.close();
+  await hub?.stop();
+});
+
+describe('a Hub model from a local Hub', () => {
+  it('shows SmolVLM’s size before it starts, downloads through a dropped connection and answers about a photo', async () => {
+    await page.goto(appUrl);
+    await status().getByText(/ready/).waitFor({ timeout: 120_000 });
+    hub.throttle({ chunkBytes: 32 * 1024, delayMs: 20 });
+    const decoder = fixtures.repos[SMOLVLM.id].files.find((f) => f.path === 'onnx/decoder_model_merged_q4.onnx')!;
+    const half = Math.floor(decoder.size / 2);
+    hub.dropAfter(half, { file: decoder.path });
+
+    await pick('SmolVLM 256M');
+    const panel = page.getByTestId('hub-download');
+    await panel.getByText(/files for wasm: .* to download/).waitFor();
+    expect(await panel.textContent()).toContain(`${formatBytes(wasmBytes(SMOLVLM.id))} to download`);
+
+    await panel.getByRole('button', { name: /^Download/ }).click();
+    await page.getByText(/Downloading model… .* \/ .* \(\d+%\)/).waitFor({ timeout: 30_000 });
+    await status().getByText('SmolVLM 256M ready').waitFor({ timeout: 180_000 });
+    hub.throttle(null);
+    const resumed = hub.log.filter((r) => r.path.endsWith('decoder_model_merged_q4.onnx') && r.method === 'GET');
+    expect(resumed.map((r) => r.range)).toEqual([null, `bytes=${half}-`]);
+
+    await uploadPhoto();
+    await ask(page, 'What animal is this?');
+    await answerDone(page);
+    expect((await answerText(page)).length, logs.join('\n')).toBeGreaterThan(0);
+    expect(await lastAnswer(page).getByTestId('stats').textContent()).toMatch(/WASM, \d threads? · vision encode \d+ ms · \d+ ms to first token/);
+  });
+
+  it('reloads with the Hub server stopped and still answers from the cache', async () => {
+    await hub.stop();
+    try {
+      await page.reload();
+      await status().getByText('SmolVLM 256M ready').waitFor({ timeout: 120_000 });
+      expect(await page.getByTestId('hub-download').textContent()).toMatch(/all stored on this device/);
+      await uploadPhoto();
+      await page.getByRole('button', { name: 'Caption' }).click();
+      await answerDone(page);
+      expect((await answerText(page)).length).toBeGreaterThan(0);
+    } finally {
+      await hub.start();
+    }
+  });
+
+  it('counts with Florence-2 by drawing the boxes it found, and says why it cannot answer free questions', async () => {
+    await pick('Florence-2 base');
+    await page.getByTestId('hub-download').getByRole('button', { name: /^Download/ }).click();
+    await status().getByText('Florence-2 base ready').waitFor({ timeout: 180_000 });
+    await uploadPhoto();
+    await page.getByRole('textbox', { name: 'Object' }).fill('cats');
+    await page.getByRole('button', { name: 'Count' }).click();
+    await answerDone(page);
+    // The stand-in decoder always detects one cat and one dog.
+    expect(await lastAnswer(page).getByTestId('count-number').textContent()).toBe('1');
+    expect(await page.getByTestId('boxes').locator('rect').count()).toBe(1);
+    expect(await page.getByTestId('boxes').textContent()).toContain('cat');
+    expect(await page.getByTestId('task-unsupported').textContent()).toMatch(/does not answer free questions/);
+    expect(await page.getByLabel('Question').getAttribute('placeholder')).toMatch(/does not answer free questions/);
+  });
+
+  it('refuses a damaged file with a clear message, keeps the conversation, and resumes on retry', async () => {
+    const before = await page.getByTestId('message-assistant').count();
+    hub.reset();
+    hub.corrupt('onnx/embed_tokens_q4.onnx');
+    await pick('SmolVLM 500M');
+    await page.getByTestId('hub-download').getByRole('button', { name: /^Download/ }).click();
+    await page.getByRole('alert').getByText(/embed_tokens_q4\.onnx is damaged/).waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('message-assistant').count()).toBe(before);
+
+    hub.reset();
+    await page.getByTestId('hub-download').getByRole('button', { name: 'Retry download' }).click();
+    await status().getByText('SmolVLM 500M ready').waitFor({ timeout: 180_000 });
+    // Files verified before the damaged one are not fetched again.
+    const configGets = hub.log.filter((r) => r.method === 'GET' && r.path.endsWith('SmolVLM-500M-Instruct/resolve/main/config.json'));
+    expect(configGets).toHaveLength(0);
+  });
+
+  it('deletes a model from the device', async () => {
+    await page.getByRole('button', { name: 'Delete SmolVLM 500M from this device' }).click();
+    await status().getByText(/GVT-tiny.*ready/).waitFor({ timeout: 120_000 });
+    await choice('SmolVLM 500M').getByText(/about \d+ MB to download/).waitFor();
+    expect(await choice('SmolVLM 256M').textContent()).toMatch(/stored on this device/);
+  });
+});
