@@ -138,4 +138,20 @@ describe('a Hub model from a local Hub', () => {
     await choice('SmolVLM 500M').getByText(/about \d+ MB to download/).waitFor();
     expect(await choice('SmolVLM 256M').textContent()).toMatch(/stored on this device/);
   });
+
+  it('cancels a download and resumes it on retry', async () => {
+    hub.reset();
+    hub.throttle({ chunkBytes: 16 * 1024, delayMs: 40 });
+    await pick('SmolVLM 500M');
+    const panel = page.getByTestId('hub-download');
+    await panel.getByRole('button', { name: /^Download/ }).click();
+    // Wait until the big files are under way, then cancel.
+    await page.getByTestId('file-progress').getByText(/onnx\/vision_encoder_q4\.onnx/).waitFor({ timeout: 60_000 });
+    await panel.getByRole('button', { name: 'Cancel download' }).click();
+    await page.getByRole('alert').getByText(/cancelled/).waitFor({ timeout: 30_000 });
+    hub.throttle(null);
+    await panel.getByRole('button', { name: 'Retry download' }).click();
+    await status().getByText('SmolVLM 500M ready').waitFor({ timeout: 180_000 });
+    expect(hub.log.some((r) => r.method === 'GET' && r.range?.startsWith('bytes=') && !r.range.startsWith('bytes=0-'))).toBe(true);
+  });
 });
