@@ -1,6 +1,6 @@
 import type { Answer, GenerationOptions } from '../engine/language-model';
 import type { FileProgress } from '../engine/package';
-import { WorkerClient, type Call } from '../worker-api/client';
+import { afterReady, WorkerClient, type Call } from '../worker-api/client';
 import type { Api, LlmApi, LoadRequest, LoadResponse, VisionApi } from '../worker-api/messages';
 
 export interface LoadedModel extends LoadResponse {
@@ -54,21 +54,10 @@ export class GvtClient {
   ask(imageKey: string, question: string, options: GenerationOptions, onToken: (text: string) => void): Call<Answer> {
     const tokens = this.visualTokens.get(imageKey);
     if (!tokens) throw new Error('Add an image first.');
-    let inner: Call<Answer> | null = null;
-    let cancelled = false;
-    const result = this.reloadIfRestarted(this.llm).then(() => {
+    return afterReady(this.reloadIfRestarted(this.llm), () => {
       const copy = tokens.slice();
-      inner = this.llm.call('generate', { imageKey, visualTokens: copy, question, options }, { onToken }, [copy.buffer]);
-      if (cancelled) inner.cancel();
-      return inner.result;
+      return this.llm.call('generate', { imageKey, visualTokens: copy, question, options }, { onToken }, [copy.buffer]);
     });
-    return {
-      result,
-      cancel: () => {
-        cancelled = true;
-        inner?.cancel();
-      },
-    };
   }
 
   /** A worker that crashed comes back empty: load the model into it before the call. */

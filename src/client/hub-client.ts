@@ -1,7 +1,7 @@
 import type { FileProgress } from '../engine/package';
 import type { HubAnswer, HubGenerationOptions } from '../hub/vlm-engine';
 import type { TaskRequest } from '../engine/prompt';
-import { WorkerClient, type Call } from '../worker-api/client';
+import { afterReady, WorkerClient, type Call } from '../worker-api/client';
 import type { HubApi, HubLoadResponse, HubModelRequest } from '../worker-api/messages';
 
 /**
@@ -29,21 +29,8 @@ export class HubClient {
   }
 
   answer(image: Blob, task: TaskRequest, options: HubGenerationOptions, onToken: (text: string) => void): Call<HubAnswer> {
-    let inner: Call<HubAnswer> | null = null;
-    let cancelled = false;
     const reload = this.worker.fresh && this.loaded ? this.worker.call('load', this.loaded).result : Promise.resolve();
-    const result = reload.then(() => {
-      inner = this.worker.call('answer', { image, task, options }, { onToken });
-      if (cancelled) inner.cancel();
-      return inner.result;
-    });
-    return {
-      result,
-      cancel: () => {
-        cancelled = true;
-        inner?.cancel();
-      },
-    };
+    return afterReady(reload, () => this.worker.call('answer', { image, task, options }, { onToken }));
   }
 
   /** Frees the model's memory when the user goes back to a GVT package. */
