@@ -1,5 +1,9 @@
+import { useState, type ChangeEvent } from 'react';
+import { CacheStore } from '../hub/cache-store';
 import { CATALOGUE } from '../hub/catalogue';
+import { openModelFolder } from '../hub/open-folder';
 import { useAppStore } from '../store/app-store';
+import { hubEndpoint } from '../store/model-choice';
 import { formatBytes } from './format';
 
 const BUILT_IN = 'built-in';
@@ -13,9 +17,28 @@ export function ModelPicker() {
   const download = useAppStore((s) => s.downloadHubModel);
   const cancel = useAppStore((s) => s.cancelDownload);
   const deleteHubModel = useAppStore((s) => s.deleteHubModel);
+  const showError = useAppStore((s) => s.showError);
+  const [opening, setOpening] = useState(false);
   const current = hub?.model.id ?? BUILT_IN;
   const cachedBytes = (id: string) => hubCache.find((m) => m.repo === id)?.bytes ?? 0;
   const sizes = hub?.sizes;
+  /** A catalogue model's files from disk go into the download store, then the model is chosen as if downloaded. */
+  const openFolder = async (event: ChangeEvent<HTMLInputElement>) => {
+    const input = event.currentTarget;
+    const picked = [...(input.files ?? [])];
+    input.value = '';
+    if (picked.length === 0) return;
+    setOpening(true);
+    try {
+      const files = picked.map((f) => ({ path: f.webkitRelativePath || f.name, read: async () => new Uint8Array(await f.arrayBuffer()) }));
+      const { model } = await openModelFolder(files, { store: new CacheStore(), endpoint: hubEndpoint });
+      await chooseModel(model.id);
+    } catch (error) {
+      showError(`The model folder could not be opened: ${(error as Error).message}`);
+    } finally {
+      setOpening(false);
+    }
+  };
   const toFetch = sizes ? sizes.files.filter((f) => !f.cached).reduce((sum, f) => sum + f.bytes, 0) : 0;
 
   return (
@@ -36,6 +59,17 @@ export function ModelPicker() {
           </span>
         </label>
       ))}
+      <label className="model-folder">
+        {opening ? 'Opening model folder…' : 'Open model folder'}{' '}
+        <input
+          type="file"
+          aria-label="Open model folder"
+          disabled={opening}
+          onChange={(e) => void openFolder(e)}
+          {...{ webkitdirectory: '', directory: '' }}
+          multiple
+        />
+      </label>
       {hub && (
         <div className="hub-download" data-testid="hub-download">
           <p>
