@@ -27,7 +27,7 @@ def _int8(w):
     return q, scale.astype(np.float32)
 
 
-def _int4_blocks(w, block=32):
+def int4_blocks(w, block=32):
     """w [K, N] -> packed uint8 [N, K/block, block/2], scales [N * K/block] (zero point 8)."""
     k, n = w.shape
     blocks = k // block
@@ -73,7 +73,7 @@ def quantize_graph(src, dst, mode, block=32):
                                               name=base + "_DequantizeLinear"))
             new_nodes.append(helper.make_node("MatMul", [node.input[0], deq], list(node.output), name=node.name))
         else:
-            packed, scale = _int4_blocks(w, block)
+            packed, scale = int4_blocks(w, block)
             g.initializer.extend([numpy_helper.from_array(packed, base + "_q4"), numpy_helper.from_array(scale, base + "_scales")])
             new_nodes.append(helper.make_node("MatMulNBits", [node.input[0], base + "_q4", base + "_scales"], list(node.output),
                                               domain="com.microsoft", K=k, N=n, bits=4, block_size=block,

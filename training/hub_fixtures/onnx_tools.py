@@ -17,6 +17,8 @@ import onnx
 import torch
 from onnx import TensorProto, helper, numpy_helper
 
+from gvt.quantize import int4_blocks
+
 OPSET = 17
 FP16_MAX = 65504.0
 
@@ -104,20 +106,6 @@ def to_fp16(model):
     return m
 
 
-def _int4_blocks(w, block):
-    """w [K, N] float32 -> (packed uint8 [N, ceil(K/block), block/2], scales float32 [N * blocks]).
-    Symmetric: q = round(w / scale) + 8 in 0..15, scale = max|w| / 7 per block."""
-    k, n = w.shape
-    blocks = -(-k // block)
-    padded = np.zeros((blocks * block, n), np.float32)
-    padded[:k] = w
-    wt = padded.T.reshape(n, blocks, block)
-    scale = np.maximum(np.abs(wt).max(-1), 1e-8) / 7.0
-    q = (np.clip(np.round(wt / scale[..., None]), -8, 7) + 8).astype(np.uint8)
-    packed = (q[..., 0::2] | (q[..., 1::2] << 4)).astype(np.uint8)
-    return packed, scale.astype(np.float32).reshape(-1)
-
-
 def to_q4(model, block=32):
     """MatMulNBits copy of a float32 model. Returns (model, number of MatMuls quantized)."""
     m = onnx.ModelProto()
@@ -137,7 +125,7 @@ def to_q4(model, block=32):
             continue
         w = numpy_helper.to_array(t).astype(np.float32)
         k, n = w.shape
-        packed, scales = _int4_blocks(w, block)
+        packed, scales = int4_blocks(w, block)
         base = w_name.replace("/", "_").replace(".", "_").replace(":", "_")
         g.initializer.extend([numpy_helper.from_array(packed, base + "_q4"),
                               numpy_helper.from_array(scales, base + "_scales")])
