@@ -20,7 +20,7 @@ export function LoadProgress() {
   return (
     <div className="model-status" data-testid="model-status">
       <label>
-        <span className="loading-label">{loaded < total ? 'Downloading' : 'Loading'} model… {formatBytes(loaded)} / {formatBytes(total)} ({percent(loaded, total)}%)</span>
+        <span className="loading-label">Loading model… {formatBytes(loaded)} / {formatBytes(total)} ({percent(loaded, total)}%)</span>
         <progress aria-label="Model download" value={loaded} max={total || 1} />
       </label>
     </div>

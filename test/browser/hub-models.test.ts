@@ -71,7 +71,7 @@ describe('a Hub model from a local Hub', () => {
     expect(await panel.textContent()).toContain(`${formatBytes(wasmBytes(SMOLVLM.id))} to download`);
 
     await panel.getByRole('button', { name: /^Download/ }).click();
-    await page.getByText(/Downloading model… .* \/ .* \(\d+%\)/).waitFor({ timeout: 30_000 });
+    await page.getByText(/Loading model… .* \/ .* \(\d+%\)/).waitFor({ timeout: 30_000 });
     await status().getByText('SmolVLM 256M ready').waitFor({ timeout: 180_000 });
     hub.throttle(null);
     const resumed = hub.log.filter((r) => r.path.endsWith('decoder_model_merged_q4.onnx') && r.method === 'GET');
