@@ -8,7 +8,7 @@
  *    caption exact 0.90). The shipped model does not reach them yet (see
  *    training/README.md), so they are enforced only with GVT_TINY_TARGETS=1.
  *  - SHIPPED: the level the shipped package measured on 2000 fresh questions
- *    (count 0.692, identify 0.810, vqa 0.594, caption exact 0.048, F1 0.324):
+ *    (count 0.838, identify 0.882, vqa 0.686, caption exact 0.214, F1 0.558):
  *    a regression guard, always on.
  */
 import { spawnSync } from 'node:child_process';
@@ -22,8 +22,7 @@ import { ROOT } from '../support/paths';
 const N = 400;
 const SEED = 4242;
 const TARGETS = { count: 0.93, identify: 0.96, vqa: 0.95, caption_exact: 0.82, caption_f1: 0.95 } as const;
-// No caption_exact floor here: at 0.048 over 100 captions, 2.5 standard errors below it is under 0, a check that could not fail.
-const SHIPPED = { count: 0.57, identify: 0.69, vqa: 0.47, caption_f1: 0.24 } as const;
+const SHIPPED = { count: 0.74, identify: 0.8, vqa: 0.57, caption_exact: 0.11, caption_f1: 0.45 } as const;
 const FLOORS: Partial<Record<keyof typeof TARGETS, number>> = process.env.GVT_TINY_TARGETS === '1' ? TARGETS : SHIPPED;
 
 const tmp = mkdtempSync(join(tmpdir(), 'gvt-tiny-eval-'));

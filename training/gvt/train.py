@@ -229,7 +229,7 @@ def stage2(model, feats, objects, args, tok, log, pixels=None):
 
 
 def model_config(args, vocab):
-    return GVTConfig(image_size=args.image_size, patch_size=args.patch_size, vit_width=args.vit_width,
+    return GVTConfig(image_size=args.image_size, patch_size=args.patch_size, stem=args.stem, vit_width=args.vit_width,
                      vit_layers=args.vit_layers, vit_heads=args.vit_heads, resampler_layers=args.resampler_layers,
                      resampler_heads=args.resampler_heads, num_latents=32, lm_width=args.lm_width,
                      lm_layers=args.lm_layers, lm_heads=args.lm_heads, lm_mlp_ratio=4, vocab_size=vocab,
@@ -243,6 +243,7 @@ def parser():
     ap.add_argument("--images", type=int, default=20000)
     ap.add_argument("--image-size", type=int, default=112)
     ap.add_argument("--patch-size", type=int, default=8)
+    ap.add_argument("--stem", choices=["patch", "conv"], default="conv", help="ViT patch embedding")
     ap.add_argument("--vit-width", type=int, default=96)
     ap.add_argument("--vit-layers", type=int, default=4)
     ap.add_argument("--vit-heads", type=int, default=4)
@@ -252,13 +253,13 @@ def parser():
     ap.add_argument("--lm-layers", type=int, default=3)
     ap.add_argument("--lm-heads", type=int, default=4)
     ap.add_argument("--max-positions", type=int, default=160)
-    ap.add_argument("--s1-steps", type=int, default=1200)
+    ap.add_argument("--s1-steps", type=int, default=1600)
     ap.add_argument("--s1-batch", type=int, default=32)
     ap.add_argument("--s1-lr", type=float, default=2e-3)
     ap.add_argument("--s1-targets", choices=["patch", "image"], default="patch")
-    ap.add_argument("--s1-object-weight", type=float, default=1.0, help="weight of object patches in the patch losses")
+    ap.add_argument("--s1-object-weight", type=float, default=10.0, help="weight of object patches in the patch losses")
     ap.add_argument("--s1-flip", action="store_true", help=argparse.SUPPRESS)
-    ap.add_argument("--s2-steps", type=int, default=2000)
+    ap.add_argument("--s2-steps", type=int, default=1600)
     ap.add_argument("--s2-batch", type=int, default=32)
     ap.add_argument("--s2-images", type=int, default=0, help="stage 2 uses the first N images (0: all)")
     ap.add_argument("--s2-lr", type=float, default=2e-3)
