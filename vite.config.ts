@@ -1,5 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { serviceWorkerPlugin } from './src/sw/vite-plugin.js';
 
 /** Cross-origin isolation: without it the browser gives no SharedArrayBuffer, and WASM runs on one thread. */
 export const isolationHeaders = {
@@ -8,7 +9,8 @@ export const isolationHeaders = {
 };
 
 export default defineConfig({
-  plugins: [react()],
+  // sw.js: the app starts offline after one visit (src/sw/).
+  plugins: [react(), serviceWorkerPlugin()],
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   // ES-module workers: with the default format, 2-thread WASM hangs silently.
