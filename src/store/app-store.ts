@@ -283,8 +283,12 @@ export const useAppStore = create<AppState>((set, get) => {
     hubCache: [],
 
     async loadModel(url = packageUrl) {
+      // A Hub model picked last visit comes back instead; a second call while it loads must not start GVT-tiny over it.
       const choice = loadModelChoice();
-      if (choice && findHubModel(choice) && !get().hub) return get().chooseModel(choice);
+      if (choice && findHubModel(choice)) {
+        if (get().hub?.model.id !== choice) await get().chooseModel(choice);
+        return;
+      }
       packageUrl = url;
       const generation = ++loadGeneration;
       cancelCurrent?.();

@@ -88,7 +88,12 @@ describe('a Hub model from a local Hub', () => {
     await hub.stop();
     try {
       await page.reload();
-      await status().getByText('SmolVLM 256M ready').waitFor({ timeout: 120_000 });
+      await status()
+        .getByText('SmolVLM 256M ready')
+        .waitFor({ timeout: 120_000 })
+        .catch(async (e) => {
+          throw new Error(`${e}\n${await page.locator('body').innerText()}\n${logs.join('\n')}`);
+        });
       expect(await page.getByTestId('hub-download').textContent()).toMatch(/all stored on this device/);
       await uploadPhoto();
       await page.getByRole('button', { name: 'Caption' }).click();
