@@ -76,8 +76,7 @@ export interface CacheState {
 /** A catalogue model from the Hub, in use instead of the GVT package. */
 export interface HubState {
   model: HubModel;
-  /** null while the app looks for the model on its own origin (booth mode). */
-  endpoint: string | null;
+  endpoint: string;
   /** What a download fetches on this device, asked of the server before the user starts. */
   sizes: { device: string; files: HubFileSize[] } | null;
   loaded: HubLoadResponse | null;
@@ -437,13 +436,10 @@ export const useAppStore = create<AppState>((set, get) => {
         return;
       }
       const generation = ++loadGeneration;
-      // The choice shows at once; where the files come from is known a request later.
-      set({ hub: { model, endpoint: null, sizes: null, loaded: null }, model: null, modelStatus: 'idle', progress: {}, error: null, modelCard: null });
+      const endpoint = await hubEndpoint(model);
+      set({ hub: { model, endpoint, sizes: null, loaded: null }, model: null, modelStatus: 'idle', progress: {}, error: null, modelCard: null });
       void refreshHubCache();
       try {
-        const endpoint = await hubEndpoint(model);
-        if (generation !== loadGeneration) return;
-        set((state) => ({ hub: state.hub && { ...state.hub, endpoint } }));
         const sizes = await hubClient.sizes({ modelId: id, endpoint, backend: get().settings.backend }).result;
         if (generation !== loadGeneration) return;
         set((state) => ({ hub: state.hub && { ...state.hub, sizes } }));
@@ -455,7 +451,7 @@ export const useAppStore = create<AppState>((set, get) => {
 
     async downloadHubModel() {
       const hub = get().hub;
-      if (!hub?.endpoint) return;
+      if (!hub) return;
       const generation = ++loadGeneration;
       set({ modelStatus: 'loading', progress: {}, error: null });
       const call = hubClient.load({ modelId: hub.model.id, endpoint: hub.endpoint, backend: get().settings.backend }, (p) => {

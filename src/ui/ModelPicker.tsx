@@ -73,7 +73,7 @@ export function ModelPicker() {
       {hub && (
         <div className="hub-download" data-testid="hub-download">
           <p>
-            <strong>{hub.model.id}</strong> {hub.endpoint ? `from ${new URL(hub.endpoint).host}` : ''}
+            <strong>{hub.model.id}</strong> from {new URL(hub.endpoint).host}
             {sizes
               ? ` · ${sizes.files.length} files for ${sizes.device}: ${toFetch > 0 ? `${formatBytes(toFetch)} to download` : 'all stored on this device'}`
               : ' · checking the download size…'}
