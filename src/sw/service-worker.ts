@@ -65,7 +65,7 @@ async function precache(): Promise<void> {
       if (await cache.match(url)) return; // an install that was cut short and retried
       if (entry.immutable) {
         for (const name of older) {
-          const hit = await (await caches.open(name)).match(url);
+          const hit = await caches.match(url, { cacheName: name });
           if (hit) return cache.put(url, hit);
         }
       }
@@ -93,11 +93,17 @@ self.addEventListener('activate', (event) => {
   );
 });
 
+/**
+ * Looks in this version's caches. `caches.match` with a cache name, not
+ * `caches.open`: a worker of an old version still finishing a request must
+ * not bring back the cache its successor just deleted.
+ */
 async function fromCache(request: Request | string, options?: CacheQueryOptions): Promise<Response | undefined> {
-  const shell = await caches.open(SHELL_CACHE);
-  const hit = await shell.match(request, { ignoreVary: true, ...options });
-  if (hit) return hit;
-  return (await caches.open(RUNTIME_CACHE)).match(request, { ignoreVary: true, ...options });
+  for (const cacheName of [SHELL_CACHE, RUNTIME_CACHE]) {
+    const hit = await caches.match(request, { ignoreVary: true, ...options, cacheName });
+    if (hit) return hit;
+  }
+  return undefined;
 }
 
 async function navigate(event: FetchEvent): Promise<Response> {
