@@ -3,7 +3,7 @@ import { applyOrientation } from '../src/engine/image';
 import { chooseBackend, detectCapabilities } from '../src/engine/runtime';
 import { deviceKind, findHubModel, modelFiles, type HubModel } from '../src/hub/catalogue';
 import { CacheStore } from '../src/hub/cache-store';
-import { downloadFiles, hubFile, remoteFile, type HubFile } from '../src/hub/download';
+import { downloadFiles, hubFile, planFiles } from '../src/hub/download';
 import { HubVlm, rawImage } from '../src/hub/vlm-engine';
 import type { HubApi, HubModelRequest } from '../src/worker-api/messages';
 import { serve } from '../src/worker-api/serve';
@@ -30,17 +30,11 @@ async function plan(request: HubModelRequest) {
   return { model, capabilities, backend, device, targets };
 }
 
-async function fileSize(target: HubFile, signal: AbortSignal) {
-  const stored = await store.get(target.url);
-  if (stored) return { file: target.file, bytes: stored.info.size, cached: true };
-  const remote = await remoteFile(target, { signal });
-  return { file: target.file, bytes: remote.size ?? 0, cached: false };
-}
-
 serve<HubApi>(self as unknown as DedicatedWorkerGlobalScope, {
   async sizes(request, { signal }) {
     const { device, targets } = await plan(request);
-    return { device, files: await Promise.all(targets.map((t) => fileSize(t, signal))) };
+    const plans = await planFiles(targets, { store, signal });
+    return { device, files: plans.map(({ t, stored, remote }) => ({ file: t.file, bytes: stored?.size ?? remote?.size ?? 0, cached: stored !== null })) };
   },
 
   async load(request, { progress, signal }) {

@@ -299,6 +299,24 @@ export interface ListProgress {
   overall: { loaded: number; total: number; done: number; count: number };
 }
 
+export interface FilePlan {
+  t: HubFile;
+  /** Already verified in the store: not fetched again. */
+  stored: StoredFile | null;
+  /** What the server publishes, asked only for files not stored. */
+  remote: RemoteFile | null;
+}
+
+/** Per file: the stored copy, or the server's size and hash (HEAD); what a download would fetch. */
+export async function planFiles(targets: HubFile[], o: RetryOptions & { store: HubStore }): Promise<FilePlan[]> {
+  const plans: FilePlan[] = [];
+  for (const t of targets) {
+    const stored = (await o.store.get(t.url))?.info ?? null;
+    plans.push({ t, stored, remote: stored ? null : await remoteFile(t, o) });
+  }
+  return plans;
+}
+
 /**
  * Downloads the files one after another (stored ones are not fetched again).
  * Sizes are asked first, so the overall total is known from the start.
@@ -307,11 +325,7 @@ export async function downloadFiles(
   targets: HubFile[],
   o: Omit<DownloadOptions, 'onProgress' | 'expected'> & { onProgress?: (progress: ListProgress) => void },
 ): Promise<StoredFile[]> {
-  const plans: { t: HubFile; stored: StoredFile | null; remote: RemoteFile | null }[] = [];
-  for (const t of targets) {
-    const stored = (await o.store.get(t.url))?.info ?? null;
-    plans.push({ t, stored, remote: stored ? null : await remoteFile(t, o) });
-  }
+  const plans = await planFiles(targets, o);
   const sizes = plans.map((p) => p.stored?.size ?? p.remote?.size ?? 0);
   const overall = { loaded: 0, total: sizes.reduce((a, b) => a + b, 0), done: 0, count: targets.length };
   const out: StoredFile[] = [];
