@@ -20,7 +20,7 @@ import {
 import type { Answer, StopReason } from '../engine/language-model';
 import type { DeviceKind, HubModel } from './catalogue';
 import type { TaskRequest } from '../engine/prompt';
-import { detectionAnswer, florenceTaskToken, matchingBoxes, parseFlorenceBoxes, taskQuestion, unsupportedReason, type Box } from './vlm-tasks';
+import { detectionAnswer, florenceTaskToken, parseFlorenceBoxes, taskQuestion, unsupportedReason, type Box } from './vlm-tasks';
 
 /** A file of the model's repo by its path there (`onnx/decoder_model_merged_q4.onnx`), or null when the repo has none. */
 export type RepoFiles = (path: string) => Promise<Blob | Uint8Array | null>;
@@ -176,8 +176,8 @@ export class HubVlm {
 
     if (florence && (request.task === 'count' || request.task === 'identify')) {
       const raw = tokenizer.decode(newIds, { skip_special_tokens: false });
-      const boxes = parseFlorenceBoxes(raw, image.width, image.height);
-      return { text: detectionAnswer(request, boxes), tokenIds: newIds, stats, encodeMs, boxes: matchingBoxes(boxes, request.object) };
+      const { text, found } = detectionAnswer(request, parseFlorenceBoxes(raw, image.width, image.height));
+      return { text, tokenIds: newIds, stats, encodeMs, boxes: found };
     }
     const text = tokenizer.decode(newIds, { skip_special_tokens: true }).trim();
     return { text, tokenIds: newIds, stats, encodeMs };

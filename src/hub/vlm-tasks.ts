@@ -89,12 +89,11 @@ export function parseFlorenceBoxes(text: string, width: number, height: number):
   return boxes;
 }
 
-/** The answer text for a detection-based task. */
-export function detectionAnswer(request: TaskRequest, boxes: Box[]): string {
-  if (request.task !== 'count' && request.task !== 'identify') return '';
+/** A detection-based task's answer: its text and the boxes that match what was asked. */
+export function detectionAnswer(request: Extract<TaskRequest, { task: 'count' | 'identify' }>, boxes: Box[]): { text: string; found: Box[] } {
   const found = matchingBoxes(boxes, request.object);
-  if (request.task === 'count') return `${found.length} ${request.object}.`;
-  if (found.length > 0) return `Yes. Found ${found.length}.`;
+  if (request.task === 'count') return { text: `${found.length} ${request.object}.`, found };
+  if (found.length > 0) return { text: `Yes. Found ${found.length}.`, found };
   const seen = [...new Set(boxes.map((b) => b.label))];
-  return seen.length ? `No. It found: ${seen.join(', ')}.` : 'No. It found nothing it knows.';
+  return { text: seen.length ? `No. It found: ${seen.join(', ')}.` : 'No. It found nothing it knows.', found };
 }

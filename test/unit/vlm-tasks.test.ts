@@ -21,9 +21,9 @@ describe('Florence-2 detections', () => {
     expect(matchingBoxes(boxes, 'buses')).toHaveLength(1);
     expect(matchingBoxes(boxes, 'objects')).toHaveLength(6);
     expect(matchingBoxes(boxes, 'horses')).toHaveLength(0);
-    expect(detectionAnswer({ task: 'count', object: 'cats' }, boxes)).toBe('2 cats.');
-    expect(detectionAnswer({ task: 'identify', object: 'dog' }, boxes)).toMatch(/^Yes/);
-    expect(detectionAnswer({ task: 'identify', object: 'horse' }, boxes)).toBe('No. It found: cat, dog, person, wine glass, bus.');
+    expect(detectionAnswer({ task: 'count', object: 'cats' }, boxes).text).toBe('2 cats.');
+    expect(detectionAnswer({ task: 'identify', object: 'dog' }, boxes).text).toMatch(/^Yes/);
+    expect(detectionAnswer({ task: 'identify', object: 'horse' }, boxes).text).toBe('No. It found: cat, dog, person, wine glass, bus.');
   });
 
   it('reads plurals back to the singular a detector labels with', () => {
