@@ -12,7 +12,7 @@ import { CacheStore } from '../hub/cache-store';
 import { cachedModels, deleteModel, type CachedModel } from '../hub/download';
 import type { Box } from '../hub/vlm-tasks';
 import { taskQuestion } from '../hub/vlm-tasks';
-import type { HubFileSize, HubLoadResponse } from '../worker-api/messages';
+import type { HubApi, HubLoadResponse } from '../worker-api/messages';
 import { hubEndpoint, loadModelChoice, saveModelChoice } from './model-choice';
 import { freePrompt } from './prompts';
 import { loadSettings, sanitizeSettings, saveSettings, type Settings } from './settings';
@@ -78,7 +78,7 @@ export interface HubState {
   model: HubModel;
   endpoint: string;
   /** What a download fetches on this device, asked of the server before the user starts. */
-  sizes: { device: string; files: HubFileSize[] } | null;
+  sizes: HubApi['sizes']['response'] | null;
   loaded: HubLoadResponse | null;
 }
 
@@ -127,6 +127,9 @@ export interface AppState {
   showError(message: string): void;
   dismissError(): void;
 }
+
+/** Hub models have no manifest with a default answer length: long enough for a detailed caption. */
+const HUB_MAX_NEW_TOKENS = 128;
 
 const client = new GvtClient();
 const hubClient = new HubClient();
@@ -192,7 +195,7 @@ export const useAppStore = create<AppState>((set, get) => {
       if (hub) {
         const blob = blobs.get(thread.image.key);
         if (!hub.loaded || !blob) throw new Error('The model is not loaded.');
-        const call = hubClient.answer(blob, request, { maxNewTokens: settings.maxNewTokens ?? 128, temperature: settings.temperature, topP: settings.topP }, onToken);
+        const call = hubClient.answer(blob, request, { maxNewTokens: settings.maxNewTokens ?? HUB_MAX_NEW_TOKENS, temperature: settings.temperature, topP: settings.topP }, onToken);
         cancelCurrent = call.cancel;
         const answer = await call.result;
         updateImage(thread.image.key, { encodeMs: answer.encodeMs });
@@ -525,14 +528,13 @@ export interface ActiveModel {
   capabilities: LoadedModel['capabilities'];
   loadMs: number;
   defaultMaxNewTokens: number;
-  architecture: 'gvt' | HubModel['architecture'];
 }
 
 export function activeModel(state: Pick<AppState, 'model' | 'hub'>): ActiveModel | null {
   const { model, hub } = state;
   if (hub?.loaded) {
     const { backend, capabilities, loadMs } = hub.loaded;
-    return { name: hub.model.name, description: hub.model.description, backend, capabilities, loadMs, defaultMaxNewTokens: 128, architecture: hub.model.architecture };
+    return { name: hub.model.name, description: hub.model.description, backend, capabilities, loadMs, defaultMaxNewTokens: HUB_MAX_NEW_TOKENS };
   }
   if (!model) return null;
   return {
@@ -542,6 +544,5 @@ export function activeModel(state: Pick<AppState, 'model' | 'hub'>): ActiveModel
     capabilities: model.capabilities,
     loadMs: Math.max(model.visionLoadMs, model.llmLoadMs),
     defaultMaxNewTokens: model.manifest.generation.max_new_tokens,
-    architecture: 'gvt',
   };
 }
