@@ -38,12 +38,9 @@ def int4_blocks(w, block=32):
     return packed, scale.astype(np.float32).reshape(-1)
 
 
-def quantize_graph(src, dst, mode, block=32):
-    """mode 'int8' | 'int4' | 'fp32'. Returns how many MatMuls were quantized."""
-    model = onnx.load(src)
-    if mode == "fp32":
-        onnx.save(model, dst)
-        return 0
+def quantize_model(model, mode, block=32):
+    """Rewrites `model` in place: each MatMul by a float32 weight used once becomes int8
+    (DequantizeLinear -> MatMul) or 4-bit MatMulNBits. Returns how many were quantized."""
     g = model.graph
     inits = {i.name: i for i in g.initializer}
     users = {}
@@ -84,8 +81,15 @@ def quantize_graph(src, dst, mode, block=32):
     g.initializer.extend(kept)
     del g.node[:]
     g.node.extend(new_nodes)
-    if mode == "int4" and not any(o.domain == "com.microsoft" for o in model.opset_import):
+    if mode == "int4" and done and not any(o.domain == "com.microsoft" for o in model.opset_import):
         model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
+    return done
+
+
+def quantize_graph(src, dst, mode, block=32):
+    """mode 'int8' | 'int4' | 'fp32'. Returns how many MatMuls were quantized."""
+    model = onnx.load(src)
+    done = 0 if mode == "fp32" else quantize_model(model, mode, block)
     onnx.save(model, dst)
     if mode == "int8":
         onnx.checker.check_model(onnx.load(dst))

@@ -17,7 +17,7 @@ import onnx
 import torch
 from onnx import TensorProto, helper, numpy_helper
 
-from gvt.quantize import int4_blocks
+from gvt.quantize import quantize_model
 
 OPSET = 17
 FP16_MAX = 65504.0
@@ -110,38 +110,7 @@ def to_q4(model, block=32):
     """MatMulNBits copy of a float32 model. Returns (model, number of MatMuls quantized)."""
     m = onnx.ModelProto()
     m.CopyFrom(model)
-    g = m.graph
-    inits = {t.name: t for t in g.initializer}
-    uses = {}
-    for node in g.node:
-        for name in node.input:
-            uses[name] = uses.get(name, 0) + 1
-    nodes, drop, count = [], set(), 0
-    for node in g.node:
-        w_name = node.input[1] if node.op_type == "MatMul" else None
-        t = inits.get(w_name)
-        if t is None or len(t.dims) != 2 or t.data_type != TensorProto.FLOAT or uses[w_name] != 1:
-            nodes.append(node)
-            continue
-        w = numpy_helper.to_array(t).astype(np.float32)
-        k, n = w.shape
-        packed, scales = int4_blocks(w, block)
-        base = w_name.replace("/", "_").replace(".", "_").replace(":", "_")
-        g.initializer.extend([numpy_helper.from_array(packed, base + "_q4"),
-                              numpy_helper.from_array(scales, base + "_scales")])
-        nodes.append(helper.make_node("MatMulNBits", [node.input[0], base + "_q4", base + "_scales"], list(node.output),
-                                      domain="com.microsoft", name=(node.name or base) + "_MatMulNBits",
-                                      K=k, N=n, bits=4, block_size=block))
-        drop.add(w_name)
-        count += 1
-    kept = [t for t in g.initializer if t.name not in drop]
-    del g.initializer[:]
-    g.initializer.extend(kept)
-    del g.node[:]
-    g.node.extend(nodes)
-    if count and not any(o.domain == "com.microsoft" for o in m.opset_import):
-        m.opset_import.append(helper.make_opsetid("com.microsoft", 1))
-    return m, count
+    return m, quantize_model(m, "int4", block)
 
 
 def save_variants(model, onnx_dir, name):
