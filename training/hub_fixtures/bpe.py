@@ -10,6 +10,9 @@ counts are broken by the pair itself.
 import re
 from collections import Counter
 
+# GPT-2's reversible byte -> printable character map (what ByteLevel uses), shared with GVT-tiny's tokenizer.
+from gvt.tokenizer import BYTE_ENCODER as BYTE_CHARS
+
 # A few hundred words of plain English about pictures, so the merges look like
 # English subwords ("the", "ing", " cat") rather than noise.
 CORPUS = """
@@ -34,23 +37,6 @@ What is the text in the image? Locate the region proposals in the image. cat dog
 """
 
 SPLIT = re.compile(r" ?[A-Za-z]+| ?[0-9]| ?[^\sA-Za-z0-9]+|\s+")
-
-
-def bytes_to_unicode():
-    """GPT-2's reversible byte -> printable character map (what ByteLevel uses)."""
-    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1))
-    bs += list(range(ord("®"), ord("ÿ") + 1))
-    cs = bs[:]
-    n = 0
-    for b in range(256):
-        if b not in bs:
-            bs.append(b)
-            cs.append(256 + n)
-            n += 1
-    return dict(zip(bs, [chr(c) for c in cs]))
-
-
-BYTE_CHARS = bytes_to_unicode()
 
 
 def train_merges(num_merges, corpus=CORPUS):

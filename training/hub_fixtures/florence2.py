@@ -16,7 +16,6 @@ boxes. The map is solved so that chain tokens get +CHAIN_LOGIT; other
 tokens keep the random model's logits.
 """
 
-import json
 import os
 
 import numpy as np
@@ -25,6 +24,7 @@ from onnx import TensorProto
 from torch import nn
 
 from . import bpe
+from .files import dump_json
 from .onnx_tools import add_unused_input, export, save_variants
 
 REPO = "onnx-community/Florence-2-base-ft"
@@ -232,12 +232,6 @@ class Embed(nn.Module):
 # --------------------------------------------------------------------------- files
 
 
-def _dump(folder, name, obj):
-    with open(os.path.join(folder, name), "w", encoding="utf-8", newline="\n") as f:
-        json.dump(obj, f, indent=2, ensure_ascii=False)
-        f.write("\n")
-
-
 def tokenizer_files(folder):
     """BART byte-level BPE + Florence-2's 1024 added tokens. Returns (vocab, merges, ids)."""
     specials = ["<s>", "<pad>", "</s>", "<unk>"]
@@ -252,8 +246,8 @@ def tokenizer_files(folder):
     pre = {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": True}
     post = {"type": "RobertaProcessing", "sep": ["</s>", 2], "cls": ["<s>", 0], "trim_offsets": True,
             "add_prefix_space": False}
-    _dump(folder, "tokenizer.json", bpe.tokenizer_json(vocab, merges, added, pre, post))
-    _dump(folder, "tokenizer_config.json", {
+    dump_json(folder, "tokenizer.json", bpe.tokenizer_json(vocab, merges, added, pre, post))
+    dump_json(folder, "tokenizer_config.json", {
         "add_prefix_space": False,
         "additional_special_tokens": TASK_TOKENS,
         "bos_token": "<s>",
@@ -270,7 +264,7 @@ def tokenizer_files(folder):
         "trim_offsets": True,
         "unk_token": "<unk>",
     })
-    _dump(folder, "special_tokens_map.json", {
+    dump_json(folder, "special_tokens_map.json", {
         "additional_special_tokens": TASK_TOKENS,
         "bos_token": "<s>", "cls_token": "<s>", "eos_token": "</s>",
         "mask_token": {"content": "<mask>", "lstrip": True, "normalized": True, "rstrip": False, "single_word": False},
@@ -293,7 +287,7 @@ def config_files(folder):
         "num_hidden_layers": ENC_LAYERS, "pad_token_id": 1, "scale_embedding": False, "use_cache": True,
         "vocab_size": VOCAB_SIZE,
     }
-    _dump(folder, "config.json", {
+    dump_json(folder, "config.json", {
         "architectures": ["Florence2ForConditionalGeneration"],
         "bos_token_id": 0,
         "eos_token_id": 2,
@@ -316,12 +310,12 @@ def config_files(folder):
         },
         "vocab_size": VOCAB_SIZE,
     })
-    _dump(folder, "generation_config.json", {
+    dump_json(folder, "generation_config.json", {
         "bos_token_id": 0, "decoder_start_token_id": 2, "early_stopping": True, "eos_token_id": 2,
         "forced_bos_token_id": 0, "forced_eos_token_id": 2, "no_repeat_ngram_size": 3, "num_beams": 3,
         "pad_token_id": 1, "transformers_version": "4.41.0",
     })
-    _dump(folder, "preprocessor_config.json", {
+    dump_json(folder, "preprocessor_config.json", {
         "crop_size": {"height": IMAGE, "width": IMAGE},
         "do_center_crop": False,
         "do_convert_rgb": None,

@@ -9,13 +9,13 @@ dtypes and the symbolic/static dims of the past key/values follow the
 onnx-community exports that transformers.js loads.
 """
 
-import json
 import os
 
 import torch
 from torch import nn
 
 from . import bpe
+from .files import dump_json
 from .onnx_tools import export, save_variants
 
 SMOLLM2_SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<repo_name>", "<reponame>", "<file_sep>",
@@ -202,12 +202,6 @@ class Embed(nn.Module):
 # --------------------------------------------------------------------------- files
 
 
-def _dump(folder, name, obj):
-    with open(os.path.join(folder, name), "w", encoding="utf-8", newline="\n") as f:
-        json.dump(obj, f, indent=2, ensure_ascii=False)
-        f.write("\n")
-
-
 def tokenizer_files(folder):
     """Writes tokenizer.json, tokenizer_config.json, special_tokens_map.json; returns token ids."""
     vocab, merges = bpe.build_vocab(SMOLLM2_SPECIALS, BASE_VOCAB)
@@ -226,9 +220,9 @@ def tokenizer_files(folder):
         {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": True},
     ]}
     post = {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": False, "use_regex": True}
-    _dump(folder, "tokenizer.json", bpe.tokenizer_json(vocab, merges, added, pre, post))
+    dump_json(folder, "tokenizer.json", bpe.tokenizer_json(vocab, merges, added, pre, post))
     specials = ["<fake_token_around_image>", "<image>", "<end_of_utterance>"]
-    _dump(folder, "tokenizer_config.json", {
+    dump_json(folder, "tokenizer_config.json", {
         "add_prefix_space": False,
         "added_tokens_decoder": {str(a["id"]): {k: a[k] for k in ("content", "lstrip", "normalized", "rstrip",
                                                                    "single_word", "special")} for a in added},
@@ -246,7 +240,7 @@ def tokenizer_files(folder):
         "unk_token": "<|endoftext|>",
     })
     tok = lambda s: {"content": s, "lstrip": False, "normalized": False, "rstrip": False, "single_word": False}
-    _dump(folder, "special_tokens_map.json", {
+    dump_json(folder, "special_tokens_map.json", {
         "additional_special_tokens": specials,
         "bos_token": tok("<|im_start|>"),
         "eos_token": tok("<end_of_utterance>"),
@@ -259,7 +253,7 @@ def tokenizer_files(folder):
 def config_files(folder, cfg, ids):
     hd = cfg["hidden"] // cfg["heads"]
     v = VISION
-    _dump(folder, "config.json", {
+    dump_json(folder, "config.json", {
         "architectures": ["Idefics3ForConditionalGeneration"],
         "image_token_id": ids["<image>"],
         "model_type": "idefics3",
@@ -306,14 +300,14 @@ def config_files(folder, cfg, ids):
         },
         "vocab_size": VOCAB_SIZE,
     })
-    _dump(folder, "generation_config.json", {
+    dump_json(folder, "generation_config.json", {
         "_from_model_config": True,
         "bos_token_id": ids["<|im_start|>"],
         "eos_token_id": [ids["<end_of_utterance>"], ids["<|im_end|>"]],
         "pad_token_id": ids["<|im_end|>"],
         "transformers_version": "4.46.0",
     })
-    _dump(folder, "preprocessor_config.json", {
+    dump_json(folder, "preprocessor_config.json", {
         "do_convert_rgb": True,
         "do_image_splitting": True,
         "do_normalize": True,
@@ -329,8 +323,8 @@ def config_files(folder, cfg, ids):
         "rescale_factor": 0.00392156862745098,
         "size": {"longest_edge": LONGEST_EDGE},
     })
-    _dump(folder, "processor_config.json", {"image_seq_len": image_seq_len(), "processor_class": "Idefics3Processor"})
-    _dump(folder, "chat_template.json", {"chat_template": CHAT_TEMPLATE})
+    dump_json(folder, "processor_config.json", {"image_seq_len": image_seq_len(), "processor_class": "Idefics3Processor"})
+    dump_json(folder, "chat_template.json", {"chat_template": CHAT_TEMPLATE})
 
 
 def build(folder, repo):
