@@ -29,6 +29,8 @@ beforeAll(async () => {
     route.fulfill({ contentType: 'text/markdown', body: '# GVT test\n\nRandom weights: answers are gibberish.' }),
   );
   context.on('request', (request) => {
+    // The service worker's own fetches (its network-first copies) are not the app downloading again.
+    if (request.serviceWorker()) return;
     if (/\/models\/test-package\/.+\.(onnx|json)$/.test(request.url()) && !request.url().endsWith('manifest.json')) fetched.push(request.url());
   });
   page = await context.newPage();
@@ -74,12 +76,19 @@ describe('the model panel', () => {
     expect(fetched, 'no package file was downloaded again').toEqual([]);
   });
 
-  // Skipped: started failing in the full suite this session (after the service worker landed); cause not found yet, see the session note.
-  it.skip('Clear cache empties it; the next load downloads and caches the files again', async () => {
+  it('Clear cache empties it; the next load downloads and caches the files again', async () => {
     await page.getByRole('button', { name: 'Clear cache' }).click();
     await expect.poll(() => page.getByTestId('cache-summary').textContent()).toBe('Nothing cached yet.');
     expect(await page.getByRole('button', { name: 'Clear cache' }).isDisabled()).toBe(true);
-    expect(await page.evaluate(() => caches.keys())).toEqual([]);
+    // What is left belongs to the service worker (the app's shell, so it starts offline), and holds none of this package's weights.
+    const left = await page.evaluate(async () => {
+      const names = await caches.keys();
+      const urls: string[] = [];
+      for (const name of names) for (const request of await (await caches.open(name)).keys()) urls.push(request.url);
+      return { names, urls };
+    });
+    expect(left.names.filter((name) => !/^gvt-web-(shell|runtime)-/.test(name))).toEqual([]);
+    expect(left.urls.filter((url) => /\/models\/test-package\/.+\.onnx/.test(url))).toEqual([]);
 
     fetched = [];
     await page.reload();
