@@ -66,6 +66,13 @@ export interface Thread {
 
 type ModelStatus = 'idle' | 'loading' | 'ready' | 'error';
 
+/**
+ * Whether the app starts with the network off: 'saving' while its service
+ * worker stores the app's files, 'ready' once it serves this page (a booth
+ * can unplug then), 'unavailable' where there is none (dev server, plain http).
+ */
+export type OfflineStatus = 'unavailable' | 'saving' | 'ready';
+
 export interface CacheState {
   files: CachedFile[];
   bytes: number;
@@ -106,6 +113,7 @@ export interface AppState {
   hub: HubState | null;
   /** Hub models kept in Cache Storage, with their sizes. */
   hubCache: CachedModel[];
+  offline: OfflineStatus;
 
   loadModel(packageUrl?: string): Promise<void>;
   /** null: back to the built-in GVT package. A Hub model loads at once when it is cached, else shows its download size. */
@@ -126,6 +134,7 @@ export interface AppState {
   clearCache(): Promise<void>;
   showError(message: string): void;
   dismissError(): void;
+  setOffline(status: OfflineStatus): void;
 }
 
 /** Hub models have no manifest with a default answer length: long enough for a detailed caption. */
@@ -283,6 +292,7 @@ export const useAppStore = create<AppState>((set, get) => {
     error: null,
     hub: null,
     hubCache: [],
+    offline: 'unavailable',
 
     async loadModel(url = packageUrl) {
       // A Hub model picked last visit comes back instead; a second call while it loads must not start GVT-tiny over it.
@@ -490,6 +500,10 @@ export const useAppStore = create<AppState>((set, get) => {
 
     dismissError() {
       set({ error: null });
+    },
+
+    setOffline(offline) {
+      set({ offline });
     },
   };
 });

@@ -179,7 +179,9 @@ async function cacheUrls(urls: unknown[]): Promise<void> {
 
 self.addEventListener('message', (event) => {
   const data = event.data as { type?: unknown; urls?: unknown } | null;
-  if (data?.type === CACHE_URLS_MESSAGE && Array.isArray(data.urls)) event.waitUntil(cacheUrls(data.urls));
+  if (data?.type !== CACHE_URLS_MESSAGE || !Array.isArray(data.urls)) return;
+  // The page counts itself offline-ready when told these are kept.
+  event.waitUntil(cacheUrls(data.urls).then(() => event.ports[0]?.postMessage('kept')));
 });
 
 export {};

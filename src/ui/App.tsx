@@ -6,6 +6,7 @@ import { Conversation } from './Conversation';
 import { ImagePanel } from './ImagePanel';
 import { LoadProgress } from './LoadProgress';
 import { ModelPanel } from './ModelPanel';
+import { OfflineStatus } from './OfflineStatus';
 import { QuestionBox } from './QuestionBox';
 import { SettingsPanel } from './SettingsPanel';
 import { TaskBar } from './TaskBar';
@@ -46,6 +47,7 @@ export function App() {
       <header className="app-header">
         <h1>GVT Web</h1>
         <p className="tagline">Ask about an image. Everything runs in your browser.</p>
+        <OfflineStatus />
         <BackendPicker />
       </header>
       <LoadProgress />

@@ -90,11 +90,12 @@ describe('booth mode', () => {
     expect(requests.filter((u) => u.includes('huggingface.co'))).toEqual([]);
   });
 
-  // Skipped: times out (Florence-2 never reports ready); it passed earlier this session, cause not found yet, see the session note.
-  it.skip('opens a Florence-2 folder from disk and counts offline', async () => {
+  it('opens a Florence-2 folder from disk and counts offline', async () => {
     await freshPage();
     await page.goto(inject('appUrl'));
     await status().getByText(/ready/).waitFor({ timeout: 120_000 });
+    // What a booth waits for before it unplugs: the app's files (the Hub worker and its runtime among them) are stored.
+    await page.getByTestId('offline-status').getByText('Works offline').waitFor({ timeout: 120_000 });
     await context.setOffline(true);
     await page.getByLabel('Open model folder').setInputFiles(FLORENCE);
     await status().getByText('Florence-2 base ready').waitFor({ timeout: 180_000 });

@@ -122,7 +122,8 @@ describe('the default model, offline after one visit', () => {
   it('first visit: the service worker takes the page over, the model loads and answers', async () => {
     await page.goto(origin.url);
     await expectReady(page, log, GVT_TINY);
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 120_000 });
+    await page.getByTestId('offline-status').getByText('Works offline').waitFor({ timeout: 120_000 });
+    expect(await page.evaluate(() => navigator.serviceWorker.controller !== null), 'the service worker serves the page').toBe(true);
     // Another app's cache on the same origin: nobody but its owner may delete it.
     await page.evaluate(() => caches.open('another-app').then((c) => c.put('/another-app', new Response('kept'))));
 
@@ -208,10 +209,9 @@ describe('a ?model= package, offline after one visit', () => {
     await ask(page, 'Is there a red circle?');
     await answerDone(page);
     const online = await answerText(page);
-    // Its manifest was fetched before the service worker existed: the page asked it to keep it.
-    await expect
-      .poll(() => page.evaluate((url) => caches.match(url).then((r) => r?.ok ?? false), `${packageUrl}manifest.json`), { timeout: 60_000 })
-      .toBe(true);
+    // Its manifest was fetched before the service worker existed: the page asked it to keep it, and says so once it has.
+    await page.getByTestId('offline-status').getByText('Works offline').waitFor({ timeout: 120_000 });
+    expect(await page.evaluate((url) => caches.match(url).then((r) => r?.ok ?? false), `${packageUrl}manifest.json`)).toBe(true);
 
     await origin.stop();
     await context.setOffline(true);
