@@ -29,8 +29,8 @@ afterAll(async () => {
   await hub?.stop();
 });
 
-// Skipped: passes alone (86 s) but timed out in the full suite on 2 cores; to fix with issue 5.
-it.skip('downloads SmolVLM with the weights for an adapter without shader-f16 and answers on WebGPU', async () => {
+// SwiftShader is slow: longer than the suite's default.
+it('downloads SmolVLM with the weights for an adapter without shader-f16 and answers on WebGPU', { timeout: 300_000 }, async () => {
   await page.goto(`${inject('appUrl')}?hub=${encodeURIComponent(hub.url)}`);
   await page.getByTestId('model-status').getByText(/ready/).waitFor({ timeout: 180_000 });
   await page.getByRole('radio', { name: 'SmolVLM 256M', exact: true }).click();
@@ -42,8 +42,12 @@ it.skip('downloads SmolVLM with the weights for an adapter without shader-f16 an
   expect(fetched.sort()).toEqual(['decoder_model_merged_q4.onnx', 'embed_tokens.onnx', 'vision_encoder.onnx']);
 
   await page.getByLabel('Upload image').setInputFiles(PHOTO);
+  // SwiftShader runs a decoder step in about half a second, and random weights rarely stop early: a short answer keeps the test short.
+  await page.getByLabel('Max new tokens').fill('12');
   await ask(page, 'What animal is this?');
   await answerDone(page);
   expect((await answerText(page)).length, logs.join('\n')).toBeGreaterThan(0);
-  expect(await lastAnswer(page).getByTestId('stats').textContent()).toMatch(/^WebGPU · vision encode \d+ ms/);
+  const stats = await lastAnswer(page).getByTestId('stats').textContent();
+  expect(stats).toMatch(/^WebGPU · vision encode \d+ ms/);
+  expect(Number(stats?.match(/(\d+) tokens$/)?.[1])).toBeLessThanOrEqual(12);
 });
