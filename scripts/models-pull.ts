@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { CATALOGUE, findHubModel, modelFiles, type DeviceKind } from '../src/hub/catalogue';
 import { downloadFiles, HUB_ENDPOINT, HubDownloadError, hubFile } from '../src/hub/download';
 import { FsHubStore } from '../src/node/fs-hub-store';
-import { formatBytes, percent } from '../src/ui/format';
+import { formatBytes, percent } from '../src/format';
 
 const DEVICES: DeviceKind[] = ['webgpu-f16', 'webgpu', 'wasm'];
 

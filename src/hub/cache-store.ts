@@ -8,7 +8,7 @@
  * Separate from the GVT package cache (MODEL_CACHE): these files are keyed by
  * Hub URL, not by a manifest's sha256.
  */
-import { formatBytes } from '../ui/format';
+import { formatBytes } from '../format';
 import { cachedModels, describeFile, HubDownloadError, type HubFile, type HubStore, type PartialFile, type StoredFile } from './download';
 
 export const HUB_CACHE = 'gvt-web-hub-v1';

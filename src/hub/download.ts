@@ -9,7 +9,7 @@
  * cancel, a failure or a page reload resumes too.
  */
 import { sha256Hex, type FileProgress } from '../engine/package';
-import { formatBytes } from '../ui/format';
+import { formatBytes } from '../format';
 
 export const HUB_ENDPOINT = 'https://huggingface.co';
 

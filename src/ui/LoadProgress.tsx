@@ -1,5 +1,5 @@
 import { activeModel, useAppStore } from '../store/app-store';
-import { formatBytes, percent } from './format';
+import { formatBytes, percent } from '../format';
 
 export function LoadProgress() {
   const status = useAppStore((s) => s.modelStatus);

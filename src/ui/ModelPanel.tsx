@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { activeModel, useAppStore } from '../store/app-store';
 import { ModelPicker } from './ModelPicker';
-import { formatBytes, percent } from './format';
+import { formatBytes, percent } from '../format';
 
 const fileName = (url: string) => url.split('/').filter(Boolean).slice(-2).join('/');
 

@@ -4,7 +4,7 @@ import { CATALOGUE } from '../hub/catalogue';
 import { openModelFolder } from '../hub/open-folder';
 import { useAppStore } from '../store/app-store';
 import { hubEndpoint } from '../store/model-choice';
-import { formatBytes } from './format';
+import { formatBytes } from '../format';
 
 const BUILT_IN = 'built-in';
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { findHubModel, modelFiles } from '../../src/hub/catalogue';
-import { formatBytes } from '../../src/ui/format';
+import { formatBytes } from '../../src/format';
 import { launchChromium, recordConsole } from '../support/browser';
 import { HUB_FIXTURES, type HubFixtures } from '../support/build-hub-fixtures';
 import { startHubServer, type HubServer } from '../support/hub-server';
