@@ -40,6 +40,7 @@ serve<HubApi>(self as unknown as DedicatedWorkerGlobalScope, {
   async load(request, { progress, signal }) {
     const start = performance.now();
     const { model, capabilities, backend, device, targets } = await plan(request);
+    // The server is asked again for what `sizes` showed: the user may press Download much later, and a revision like `main` moves.
     await downloadFiles(targets, { store, signal, onProgress: ({ file }) => progress(file) });
     const byFile = new Map(targets.map((t) => [t.file, t.url]));
     const files = async (path: string) => {

@@ -369,9 +369,9 @@ export const useAppStore = create<AppState>((set, get) => {
         await send(text, text, { task: 'vqa', question: text });
         return;
       }
-      const { prompt, task } = model ? freePrompt(model.manifest.tasks, text) : { prompt: text, task: 'vqa' as const };
       // A typed-out task prompt counts as that task (its answer shows as a big number or Yes/No).
-      await send(text, prompt, task === 'vqa' ? { task, question: text } : ({ task, object: text } as TaskRequest));
+      const { prompt, request } = model ? freePrompt(model.manifest.tasks, text) : { prompt: text, request: { task: 'vqa', question: text } as const };
+      await send(text, prompt, request);
     },
 
     async runTask(request) {

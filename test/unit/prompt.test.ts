@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { splitTemplate, taskPrompt } from '../../src/engine/prompt';
+import { freePrompt } from '../../src/store/prompts';
 
 const tasks = {
   caption: 'Describe the image in detail in a sentence: This is an image of',
@@ -22,5 +23,18 @@ describe('prompt assembly', () => {
     expect(taskPrompt(tasks, { task: 'count', object: 'red stars ' })).toBe('How many red stars are there in the image?');
     expect(taskPrompt(tasks, { task: 'identify', object: 'a blue square' })).toBe('Does a blue square exist in the image?');
     expect(taskPrompt(tasks, { task: 'vqa', question: ' What color is the star?' })).toBe('Question: What color is the star? Answer:');
+  });
+
+  it('sends a typed-out task prompt as that task, with the object it names; anything else through the VQA template', () => {
+    expect(freePrompt(tasks, ' How many red stars are there in the image? ')).toEqual({
+      prompt: 'How many red stars are there in the image?',
+      request: { task: 'count', object: 'red stars' },
+    });
+    expect(freePrompt(tasks, 'does a blue square exist in the image?').request).toEqual({ task: 'identify', object: 'a blue square' });
+    expect(freePrompt(tasks, tasks.caption).request).toEqual({ task: 'caption' });
+    expect(freePrompt(tasks, 'What color is the star?')).toEqual({
+      prompt: 'Question: What color is the star? Answer:',
+      request: { task: 'vqa', question: 'What color is the star?' },
+    });
   });
 });
