@@ -72,6 +72,15 @@ def _to_fp16_graph(graph):
     del graph.value_info[:]
 
 
+def _rename_uses(graph, old, new):
+    """Points every node input and output named `old` at `new`."""
+    for node in graph.node:
+        for names in (node.input, node.output):
+            for k, name in enumerate(names):
+                if name == old:
+                    names[k] = new
+
+
 def to_fp16(model):
     """float16 copy of a float32 model whose float inputs and outputs stay float32."""
     m = onnx.ModelProto()
@@ -80,26 +89,13 @@ def to_fp16(model):
     _to_fp16_graph(g)
     head, tail = [], []
     for inp in g.input:
-        if inp.type.tensor_type.elem_type != TensorProto.FLOAT:
-            continue
-        inner = inp.name + "_fp16"
-        for node in g.node:
-            for k, name in enumerate(node.input):
-                if name == inp.name:
-                    node.input[k] = inner
-        head.append(helper.make_node("Cast", [inp.name], [inner], to=TensorProto.FLOAT16, name=inp.name + "_to_fp16"))
+        if inp.type.tensor_type.elem_type == TensorProto.FLOAT:
+            _rename_uses(g, inp.name, inp.name + "_fp16")
+            head.append(helper.make_node("Cast", [inp.name], [inp.name + "_fp16"], to=TensorProto.FLOAT16, name=inp.name + "_to_fp16"))
     for out in g.output:
-        if out.type.tensor_type.elem_type != TensorProto.FLOAT:
-            continue
-        inner = out.name + "_fp16"
-        for node in g.node:
-            for k, name in enumerate(node.output):
-                if name == out.name:
-                    node.output[k] = inner
-            for k, name in enumerate(node.input):
-                if name == out.name:
-                    node.input[k] = inner
-        tail.append(helper.make_node("Cast", [inner], [out.name], to=TensorProto.FLOAT, name=out.name + "_to_fp32"))
+        if out.type.tensor_type.elem_type == TensorProto.FLOAT:
+            _rename_uses(g, out.name, out.name + "_fp16")
+            tail.append(helper.make_node("Cast", [out.name + "_fp16"], [out.name], to=TensorProto.FLOAT, name=out.name + "_to_fp32"))
     nodes = head + list(g.node) + tail
     del g.node[:]
     g.node.extend(nodes)
