@@ -96,14 +96,9 @@ export interface AppState {
   modelCard: string | null;
   progress: Record<string, FileProgress>;
   settings: Settings;
-  /** Same as settings.backend: what the Backend menu shows. */
-  backendOverride: Partial<Backend> | undefined;
   /** Every image of this visit, oldest first, each with its conversation. */
   threads: Thread[];
   currentThreadId: string | null;
-  /** The current thread's image and messages (kept in step with `threads`). */
-  image: ImageState | null;
-  messages: Message[];
   generating: boolean;
   cache: CacheState;
   /** A problem to show above the conversation; nothing the user had is lost with it. */
@@ -157,23 +152,26 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 export const backendLabel = (backend: Backend) =>
   backend.kind === 'webgpu' ? 'WebGPU' : `WASM, ${backend.threads} thread${backend.threads > 1 ? 's' : ''}`;
 
+type ThreadsState = Pick<AppState, 'threads' | 'currentThreadId'>;
+const NO_MESSAGES: Message[] = [];
+
+const currentThreadOf = (s: ThreadsState) => s.threads.find((t) => t.id === s.currentThreadId) ?? null;
+/** The current thread's image, or null before the first one. */
+export const currentImage = (s: ThreadsState) => currentThreadOf(s)?.image ?? null;
+/** The current thread's conversation (one array per state: safe as a zustand selector). */
+export const currentMessages = (s: ThreadsState) => currentThreadOf(s)?.messages ?? NO_MESSAGES;
+
 const initialSettings = loadSettings();
 
 export const useAppStore = create<AppState>((set, get) => {
-  /** Updates `threads` and, when the current thread changed, the `image` / `messages` mirrors. */
-  const setThreads = (update: (threads: Thread[]) => Thread[]) =>
-    set((state) => {
-      const threads = update(state.threads);
-      const current = threads.find((t) => t.id === state.currentThreadId) ?? null;
-      return { threads, image: current?.image ?? null, messages: current?.messages ?? [] };
-    });
+  const setThreads = (update: (threads: Thread[]) => Thread[]) => set((state) => ({ threads: update(state.threads) }));
   const updateMessage = (id: number, update: (m: Message) => Partial<Message>) =>
     setThreads((threads) =>
       threads.map((t) => (t.messages.some((m) => m.id === id) ? { ...t, messages: t.messages.map((m) => (m.id === id ? { ...m, ...update(m) } : m)) } : t)),
     );
   const updateImage = (key: string, update: Partial<ImageState>) =>
     setThreads((threads) => threads.map((t) => (t.image.key === key ? { ...t, image: { ...t.image, ...update } } : t)));
-  const currentThread = () => get().threads.find((t) => t.id === get().currentThreadId) ?? null;
+  const currentThread = () => currentThreadOf(get());
 
   /** Encodes an image once per loaded model; concurrent callers share the work. */
   const encode = (image: ImageState): Promise<void> => {
@@ -282,11 +280,8 @@ export const useAppStore = create<AppState>((set, get) => {
     modelCard: null,
     progress: {},
     settings: initialSettings,
-    backendOverride: initialSettings.backend,
     threads: [],
     currentThreadId: null,
-    image: null,
-    messages: [],
     generating: false,
     cache: { files: [], bytes: 0, available: typeof caches !== 'undefined' },
     error: null,
@@ -317,7 +312,7 @@ export const useAppStore = create<AppState>((set, get) => {
           if (generation === loadGeneration) set({ modelCard });
         });
         // The old workers' visual tokens are gone: encode the current image again.
-        const image = get().image;
+        const image = currentThread()?.image;
         if (image) await encode(image).catch(() => {}); // the error is in the state
       } catch (error) {
         if (generation !== loadGeneration) return;
@@ -333,7 +328,7 @@ export const useAppStore = create<AppState>((set, get) => {
       const before = get().settings;
       const settings = sanitizeSettings({ ...before, ...change });
       saveSettings(settings);
-      set({ settings, backendOverride: settings.backend });
+      set({ settings });
       if ('backend' in change && JSON.stringify(before.backend) !== JSON.stringify(settings.backend)) {
         const hub = get().hub;
         await (hub ? get().chooseModel(hub.model.id) : get().loadModel());
@@ -350,7 +345,7 @@ export const useAppStore = create<AppState>((set, get) => {
       cancelCurrent?.();
       blobs.set(image.key, file);
       const thread: Thread = { id: `thread-${nextId++}`, image, messages: [] };
-      set((state) => ({ threads: [...state.threads, thread], currentThreadId: thread.id, image, messages: [], error: null }));
+      set((state) => ({ threads: [...state.threads, thread], currentThreadId: thread.id, error: null }));
       if (get().modelStatus === 'ready') await encode(image).catch(() => {}); // the error is in the state
     },
 
@@ -358,7 +353,7 @@ export const useAppStore = create<AppState>((set, get) => {
       const thread = get().threads.find((t) => t.id === id);
       if (!thread || id === get().currentThreadId) return;
       cancelCurrent?.();
-      set({ currentThreadId: id, image: thread.image, messages: thread.messages, error: null });
+      set({ currentThreadId: id, error: null });
     },
 
     async ask(question) {

@@ -12,7 +12,7 @@ const toChoice = (backend: Partial<Backend> | undefined): Choice =>
 /** Shows the backend in use and lets the user override the automatic choice (backend and threads; kept across reloads). */
 export function BackendPicker() {
   const model = activeModel({ model: useAppStore((s) => s.model), hub: useAppStore((s) => s.hub) });
-  const override = useAppStore((s) => s.backendOverride);
+  const override = useAppStore((s) => s.settings.backend);
   const status = useAppStore((s) => s.modelStatus);
   const setBackend = useAppStore((s) => s.setBackend);
 

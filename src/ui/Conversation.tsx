@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { useAppStore } from '../store/app-store';
+import { currentMessages, useAppStore } from '../store/app-store';
 import type { Message } from '../store/app-store';
 import { firstInteger } from '../eval/score';
 import { yesOrNo } from './shapes-world';
@@ -39,7 +39,7 @@ function CopyButton({ text }: { text: string }) {
 }
 
 export function Conversation() {
-  const messages = useAppStore((s) => s.messages);
+  const messages = useAppStore(currentMessages);
   const generating = useAppStore((s) => s.generating);
   const regenerate = useAppStore((s) => s.regenerate);
   const list = useRef<HTMLOListElement>(null);

@@ -1,13 +1,13 @@
 import { useState, type DragEvent } from 'react';
-import { useAppStore } from '../store/app-store';
+import { currentImage, currentMessages, useAppStore } from '../store/app-store';
 import { CameraCapture } from './CameraCapture';
 import { pasteFromClipboard } from './clipboard';
 import { SampleGallery } from './SampleGallery';
 import { ThreadList } from './ThreadList';
 
 export function ImagePanel() {
-  const image = useAppStore((s) => s.image);
-  const messages = useAppStore((s) => s.messages);
+  const image = useAppStore(currentImage);
+  const messages = useAppStore(currentMessages);
   const boxes = messages.findLast((m) => m.boxes)?.boxes;
   const [size, setSize] = useState<{ w: number; h: number } | null>(null);
   const setImage = useAppStore((s) => s.setImage);

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { unsupportedReason } from '../hub/vlm-tasks';
-import { useAppStore } from '../store/app-store';
+import { currentImage, currentMessages, useAppStore } from '../store/app-store';
 
 export function QuestionBox() {
   const [question, setQuestion] = useState('');
@@ -8,8 +8,8 @@ export function QuestionBox() {
   const stop = useAppStore((s) => s.stop);
   const clear = useAppStore((s) => s.clearConversation);
   const generating = useAppStore((s) => s.generating);
-  const hasMessages = useAppStore((s) => s.messages.length > 0);
-  const ready = useAppStore((s) => s.modelStatus === 'ready' && s.image !== null);
+  const hasMessages = useAppStore((s) => currentMessages(s).length > 0);
+  const ready = useAppStore((s) => s.modelStatus === 'ready' && currentImage(s) !== null);
   const hub = useAppStore((s) => s.hub);
   const unsupported = hub ? unsupportedReason(hub.model.architecture, 'vqa') : null;
   const canSend = ready && !generating && question.trim() !== '' && !unsupported;

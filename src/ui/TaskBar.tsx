@@ -1,12 +1,12 @@
 import { useState } from 'react';
 import { unsupportedReason, type HubTask } from '../hub/vlm-tasks';
-import { useAppStore } from '../store/app-store';
+import { currentImage, useAppStore } from '../store/app-store';
 import { COLORS, SHAPES, countPhrase, identifyPhrase, type Color, type Shape } from './shapes-world';
 
 /** One-click tasks: each fills the model's own task prompt (from its manifest). */
 export function TaskBar() {
   const runTask = useAppStore((s) => s.runTask);
-  const usable = useAppStore((s) => s.modelStatus === 'ready' && s.image !== null && !s.generating);
+  const usable = useAppStore((s) => s.modelStatus === 'ready' && currentImage(s) !== null && !s.generating);
   const [color, setColor] = useState<Color | null>(null);
   const [shape, setShape] = useState<Shape | null>(null);
   const hub = useAppStore((s) => s.hub);
