@@ -3,7 +3,7 @@
  * Hub's URL layout (`?hub=` points the app at it) and serves the stand-in
  * repos built by training/hub_fixtures: pick SmolVLM, see its size, watch it
  * download through a dropped connection, ask about a real photo, reload with
- * the server stopped and still get answers; Florence-2 counts by drawing
+ * the server stopped and the network off and still get answers; Florence-2 counts by drawing
  * boxes; a damaged file is refused and a retry resumes.
  */
 import { readFileSync } from 'node:fs';
@@ -84,8 +84,10 @@ describe('a Hub model from a local Hub', () => {
     expect(await lastAnswer(page).getByTestId('stats').textContent()).toMatch(/WASM, \d threads? · vision encode \d+ ms · \d+ ms to first token/);
   });
 
-  it('reloads with the Hub server stopped and still answers from the cache', async () => {
+  it('reloads with the Hub server stopped and the network off, and still answers from the cache', async () => {
+    await page.getByTestId('offline-status').getByText('Works offline').waitFor({ timeout: 120_000 });
     await hub.stop();
+    await page.context().setOffline(true);
     try {
       await page.reload();
       await status()
@@ -100,6 +102,7 @@ describe('a Hub model from a local Hub', () => {
       await answerDone(page);
       expect((await answerText(page)).length).toBeGreaterThan(0);
     } finally {
+      await page.context().setOffline(false);
       await hub.start();
     }
   });
