@@ -88,8 +88,6 @@ def stage1(vit, heads, data, args, cfg, log):
     for step in range(args.s1_steps):
         idx = torch.randint(0, n, (args.s1_batch,), generator=g).numpy()
         x = to_pixels(data["pixels"][idx], cfg)
-        if args.s1_flip:  # flips keep every label (shapes are symmetric enough: the scene stays in distribution)
-            pass
         for grp in opt.param_groups:
             grp["lr"] = lr_at(step, args.s1_steps, args.s1_lr, 200)
         tok = vit(x)
@@ -253,12 +251,11 @@ def parser():
     ap.add_argument("--lm-layers", type=int, default=3)
     ap.add_argument("--lm-heads", type=int, default=4)
     ap.add_argument("--max-positions", type=int, default=160)
-    ap.add_argument("--s1-steps", type=int, default=1600)
+    ap.add_argument("--s1-steps", type=int, default=3000)
     ap.add_argument("--s1-batch", type=int, default=32)
     ap.add_argument("--s1-lr", type=float, default=2e-3)
     ap.add_argument("--s1-targets", choices=["patch", "image"], default="patch")
     ap.add_argument("--s1-object-weight", type=float, default=10.0, help="weight of object patches in the patch losses")
-    ap.add_argument("--s1-flip", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--s2-steps", type=int, default=1600)
     ap.add_argument("--s2-batch", type=int, default=32)
     ap.add_argument("--s2-images", type=int, default=0, help="stage 2 uses the first N images (0: all)")
