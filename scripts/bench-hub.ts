@@ -19,6 +19,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { printTable } from './markdown-table';
 import { RawImage } from '@huggingface/transformers';
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
@@ -121,10 +122,6 @@ const table = rows.map((r) => [
   ((r.wallMs - r.sessionMs) / Math.max(1, r.newTokens)).toFixed(2),
   String(r.newTokens),
 ]);
-const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
-const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
 console.log(`\nWhere an answer's time goes (Node ${process.version}, median of ${runs}, caption, up to ${maxNewTokens} new tokens)`);
 console.log(`Hub model files: ${dir}\n`);
-console.log(line(header));
-console.log(line(widths.map((w) => '-'.repeat(w))));
-for (const row of table) console.log(line(row));
+printTable(header, table);

@@ -6,6 +6,7 @@
 import { cpSync, existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { printTable } from './markdown-table';
 import { build, preview } from 'vite';
 import type { Backend } from '../src/engine/runtime';
 import type { BenchRequest, BenchResult } from '../bench/bench-page';
@@ -86,9 +87,5 @@ const rows = results.map((r) =>
         fmt(r.peakHeapMB, 1),
       ],
 );
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
 console.log(`\nGVT Web benchmark — model ${modelDir}, image ${imagePath}, headless Chromium (${process.platform}, SwiftShader WebGPU when no GPU)\n`);
-console.log(line(header));
-console.log(line(widths.map((w) => '-'.repeat(w))));
-for (const row of rows) console.log(line(row));
+printTable(header, rows);
