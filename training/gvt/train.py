@@ -256,7 +256,7 @@ def parser():
     ap.add_argument("--s1-lr", type=float, default=2e-3)
     ap.add_argument("--s1-targets", choices=["patch", "image"], default="patch")
     ap.add_argument("--s1-object-weight", type=float, default=10.0, help="weight of object patches in the patch losses")
-    ap.add_argument("--s2-steps", type=int, default=1600)
+    ap.add_argument("--s2-steps", type=int, default=3200)
     ap.add_argument("--s2-batch", type=int, default=32)
     ap.add_argument("--s2-images", type=int, default=0, help="stage 2 uses the first N images (0: all)")
     ap.add_argument("--s2-lr", type=float, default=2e-3)
