@@ -4,7 +4,8 @@
            patch: the pixel share of each shape+colour label and the label of
            the object centred there) plus image-level count heads on CLS;
   stage 2: the ViT frozen (its tokens computed once and cached), resampler +
-           projection + LM trained on count, identify, vqa and caption.
+           projection + LM trained on count, identify, vqa and caption, plus a
+           group-count loss on the visual tokens (GroupCountHead, not exported).
 
   PYTHONPATH=training OMP_NUM_THREADS=2 python3 -m gvt.train --run training/runs/NAME [options]
 
@@ -75,6 +76,31 @@ def image_targets(objects):
             color[i, c] += 1
             presence[i, s * 6 + c] = 1
     return total, shape, color, presence
+
+
+class GroupCountHead(nn.Module):
+    """Training-only head on the visual tokens: one attention-pooled query per colour+shape
+    group predicts that group's count (0-9). A probe like it read every group right in 0.93
+    of fresh scenes from the ViT's patch tokens but only 0.79 from the resampler's 32 tokens,
+    the same share the LM captioned exactly; this loss makes the resampler keep the counts."""
+
+    def __init__(self, width, heads=4):
+        super().__init__()
+        self.queries = nn.Parameter(torch.randn(NUM_LABELS - 1, width) * 0.02)
+        self.attn = nn.MultiheadAttention(width, heads, batch_first=True)
+        self.out = nn.Sequential(nn.LayerNorm(width), nn.Linear(width, 2 * width), nn.GELU(), nn.Linear(2 * width, 10))
+
+    def forward(self, visual):
+        pooled, _ = self.attn(self.queries[None].expand(len(visual), -1, -1), visual, visual)
+        return self.out(pooled)  # [B, groups, 10]
+
+
+def group_counts(objects):
+    counts = torch.zeros(len(objects), NUM_LABELS - 1, dtype=torch.long)
+    for i, objs in enumerate(objects):
+        for s, c in objs:
+            counts[i, s * 6 + c] += 1
+    return counts
 
 
 def stage1(vit, heads, data, args, cfg, log):
@@ -198,6 +224,12 @@ def stage2(model, feats, objects, args, tok, log, pixels=None):
     """Trains resampler + projection + LM on cached ViT tokens (or, with --finetune-vit, the ViT too on pixels)."""
     cfg = model.cfg
     trainable = list(model.vision.resampler.parameters()) + list(model.vision.proj.parameters()) + list(model.lm.parameters())
+    # Seeded here so the head starts the same whether stage 1 ran in this process (drawing
+    # its heads from the global generator) or came from --stage1.
+    torch.manual_seed(args.seed + 4)
+    group_head = GroupCountHead(cfg.lm_width) if args.group_loss else None
+    if group_head is not None:
+        trainable += list(group_head.parameters())
     if args.finetune_vit:
         trainable += list(model.vision.vit.parameters())
     opt = torch.optim.AdamW(trainable, lr=args.s2_lr, weight_decay=0.01)
@@ -217,12 +249,18 @@ def stage2(model, feats, objects, args, tok, log, pixels=None):
         visual = model.vision.proj(model.vision.resampler(tokens))
         buckets = batcher.build([objects[i] for i in idx.tolist()])
         loss = lm_loss(model, visual, buckets, batcher.before, batcher.after)
+        rec = {}
+        if group_head is not None:
+            targets = group_counts([objects[i] for i in idx.tolist()])
+            loss_group = F.cross_entropy(group_head(visual).reshape(-1, 10), targets.reshape(-1))
+            rec["loss_group"] = round(float(loss_group), 4)
+            loss = loss + args.group_loss * loss_group
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(trainable, 1.0)
         opt.step()
         if step % 100 == 0 or step == args.s2_steps - 1:
-            log({"stage": 2, "step": step, "loss": round(float(loss), 4), "elapsed": round(time.time() - t0, 1)})
+            log({"stage": 2, "step": step, "loss": round(float(loss), 4), **rec, "elapsed": round(time.time() - t0, 1)})
     model.eval()
 
 
@@ -245,8 +283,8 @@ def parser():
     ap.add_argument("--vit-width", type=int, default=96)
     ap.add_argument("--vit-layers", type=int, default=4)
     ap.add_argument("--vit-heads", type=int, default=4)
-    ap.add_argument("--resampler-layers", type=int, default=2)
-    ap.add_argument("--resampler-heads", type=int, default=4)
+    ap.add_argument("--resampler-layers", type=int, default=4)
+    ap.add_argument("--resampler-heads", type=int, default=8)
     ap.add_argument("--lm-width", type=int, default=128)
     ap.add_argument("--lm-layers", type=int, default=3)
     ap.add_argument("--lm-heads", type=int, default=4)
@@ -262,6 +300,7 @@ def parser():
     ap.add_argument("--s2-lr", type=float, default=2e-3)
     ap.add_argument("--caption-copies", type=int, default=1)
     ap.add_argument("--count-copies", type=int, default=1)
+    ap.add_argument("--group-loss", type=float, default=1.0, help="weight of the stage-2 group-count loss on the visual tokens")
     ap.add_argument("--finetune-vit", action="store_true", help="stage 2 trains the ViT too (ablation; no feature cache)")
     ap.add_argument("--data-cache", help="pickle of the generated data set, written if missing (experiments)")
     ap.add_argument("--stage1", help="a stage1.pt to start stage 2 from instead of training stage 1 (experiments)")
