@@ -63,19 +63,17 @@ class Stage1Heads(nn.Module):
         self.presence = nn.Linear(w, NUM_LABELS - 1)
 
 
-def image_targets(objects):
-    n = len(objects)
-    total = torch.zeros(n, dtype=torch.long)
-    shape = torch.zeros(n, 4, dtype=torch.long)
-    color = torch.zeros(n, 6, dtype=torch.long)
-    presence = torch.zeros(n, NUM_LABELS - 1)
+def group_counts(objects):
+    counts = torch.zeros(len(objects), NUM_LABELS - 1, dtype=torch.long)
     for i, objs in enumerate(objects):
-        total[i] = len(objs)
         for s, c in objs:
-            shape[i, s] += 1
-            color[i, c] += 1
-            presence[i, s * 6 + c] = 1
-    return total, shape, color, presence
+            counts[i, s * 6 + c] += 1
+    return counts
+
+
+def image_targets(objects):
+    groups = group_counts(objects).reshape(-1, 4, 6)  # [n, shape, colour]
+    return groups.sum((1, 2)), groups.sum(2), groups.sum(1), (groups > 0).float().flatten(1)
 
 
 class GroupCountHead(nn.Module):
@@ -93,14 +91,6 @@ class GroupCountHead(nn.Module):
     def forward(self, visual):
         pooled, _ = self.attn(self.queries[None].expand(len(visual), -1, -1), visual, visual)
         return self.out(pooled)  # [B, groups, 10]
-
-
-def group_counts(objects):
-    counts = torch.zeros(len(objects), NUM_LABELS - 1, dtype=torch.long)
-    for i, objs in enumerate(objects):
-        for s, c in objs:
-            counts[i, s * 6 + c] += 1
-    return counts
 
 
 def stage1(vit, heads, data, args, cfg, log):
