@@ -237,11 +237,12 @@ def stage2(model, feats, objects, args, tok, log, pixels=None):
         else:
             tokens = feats[idx].float()
         visual = model.vision.proj(model.vision.resampler(tokens))
-        buckets = batcher.build([objects[i] for i in idx.tolist()])
+        batch_objects = [objects[i] for i in idx.tolist()]
+        buckets = batcher.build(batch_objects)
         loss = lm_loss(model, visual, buckets, batcher.before, batcher.after)
         rec = {}
         if group_head is not None:
-            targets = group_counts([objects[i] for i in idx.tolist()])
+            targets = group_counts(batch_objects)
             loss_group = F.cross_entropy(group_head(visual).reshape(-1, 10), targets.reshape(-1))
             rec["loss_group"] = round(float(loss_group), 4)
             loss = loss + args.group_loss * loss_group
