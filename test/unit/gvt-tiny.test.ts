@@ -2,14 +2,15 @@
  * The shipped default model (public/models/gvt-tiny) on a fresh Shapes World
  * set that no training run has seen (made here with make_eval_set, seed 4242;
  * training uses seeds 0-999 and its own held-out seed), through the TS engine.
- * Two sets of floors, each about 2.5 standard errors below its level at this
- * sample size (100 questions a task):
+ * Each task must clear two floors, each about 2.5 standard errors below its
+ * level at this sample size (100 questions a task):
  *  - TARGETS: the issue's targets (count 0.97, identify 0.99, vqa 0.98,
- *    caption exact 0.90). The shipped model does not reach them yet (see
- *    training/README.md), so they are enforced only with GVT_TINY_TARGETS=1.
+ *    caption exact 0.90) less that margin. The package passes them on this
+ *    set although on 2000 questions it is still short of the count and
+ *    caption targets themselves (see training/README.md).
  *  - SHIPPED: the level the shipped package measured on 2000 fresh questions
- *    (count 0.944, identify 0.986, vqa 0.992, caption exact 0.862, F1 0.966):
- *    a regression guard, always on.
+ *    (count 0.934, identify 0.992, vqa 0.994, caption exact 0.886, F1 0.972):
+ *    a regression guard.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,8 +23,10 @@ import { ROOT } from '../support/paths';
 const N = 400;
 const SEED = 4242;
 const TARGETS = { count: 0.93, identify: 0.96, vqa: 0.95, caption_exact: 0.82, caption_f1: 0.95 } as const;
-const SHIPPED = { count: 0.88, identify: 0.95, vqa: 0.97, caption_exact: 0.77, caption_f1: 0.88 } as const;
-const FLOORS: Partial<Record<keyof typeof TARGETS, number>> = process.env.GVT_TINY_TARGETS === '1' ? TARGETS : SHIPPED;
+const SHIPPED = { count: 0.87, identify: 0.97, vqa: 0.97, caption_exact: 0.8, caption_f1: 0.88 } as const;
+const FLOORS = Object.fromEntries(
+  Object.entries(TARGETS).map(([task, floor]) => [task, Math.max(floor, SHIPPED[task as keyof typeof TARGETS])]),
+);
 
 const tmp = mkdtempSync(join(tmpdir(), 'gvt-tiny-eval-'));
 let result: EvalOutput;
