@@ -343,13 +343,13 @@ def main(argv=None):
                    os.path.join(args.run, "stage1.pt"))
         log({"phase": "stage1_done"})
 
+    n2 = args.s2_images or len(data["objects"])
     feats = None
     if not args.finetune_vit:
         for p in model.vision.vit.parameters():
             p.requires_grad_(False)
-        feats = cache_features(model.vision.vit, data["pixels"][:args.s2_images or None], cfg)
+        feats = cache_features(model.vision.vit, data["pixels"][:n2], cfg)
         log({"phase": "features_cached", "shape": list(feats.shape)})
-    n2 = args.s2_images or len(data["objects"])
     stage2(model, feats, data["objects"][:n2], args, tok, log, pixels=data["pixels"][:n2])
     torch.save({"model": model.state_dict(), "config": cfg.to_dict()}, os.path.join(args.run, "model.pt"))
     train_s = time.time() - t_start
