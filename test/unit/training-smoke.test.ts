@@ -33,7 +33,7 @@ describe('training pipeline smoke run', () => {
     const data = join(tmp, 'eval');
     python(['-m', 'gvt.train', '--run', run, '--seed', '3', '--images', '64', '--image-size', '64', '--vit-width', '32',
       '--vit-layers', '1', '--vit-heads', '2', '--resampler-layers', '1', '--lm-width', '64', '--lm-layers', '1',
-      '--lm-heads', '2', '--s1-steps', '3', '--s1-batch', '8', '--s2-steps', '3', '--s2-batch', '4', '--eval-n', '8']);
+      '--lm-heads', '2', '--s1-steps', '3', '--s1-restart-steps', '2', '--s1-batch', '8', '--s2-steps', '3', '--s2-batch', '4', '--eval-n', '8']);
     const log = readFileSync(join(run, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(log.some((r) => r.stage === 1)).toBe(true);
     expect(log.some((r) => r.stage === 2 && Number.isFinite(r.loss))).toBe(true);

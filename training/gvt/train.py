@@ -93,19 +93,23 @@ class GroupCountHead(nn.Module):
         return self.out(pooled)  # [B, groups, 10]
 
 
-def stage1(vit, heads, data, args, cfg, log):
+def stage1(vit, heads, data, args, cfg, log, part):
+    """Part 1 samples the first --s1-images scenes; part 2 restarts the schedule (fresh optimiser,
+    warm-up, lower peak) on all scenes, because part 1's loss was still falling steeply at its end."""
+    steps, peak, n, seed = ((args.s1_steps, args.s1_lr, args.s1_images, args.seed + 1) if part == 1 else
+                            (args.s1_restart_steps, args.s1_restart_lr, 0, args.seed + 5))
     params = list(vit.parameters()) + list(heads.parameters())
-    opt = torch.optim.AdamW(params, lr=args.s1_lr, weight_decay=0.05)
-    n = min(args.s1_images or len(data["pixels"]), len(data["pixels"]))
-    g = torch.Generator().manual_seed(args.seed + 1)
+    opt = torch.optim.AdamW(params, lr=peak, weight_decay=0.05)
+    n = min(n or len(data["pixels"]), len(data["pixels"]))
+    g = torch.Generator().manual_seed(seed)
     p2 = float(cfg.patch_size**2)
     t0 = time.time()
     vit.train()
-    for step in range(args.s1_steps):
+    for step in range(steps):
         idx = torch.randint(0, n, (args.s1_batch,), generator=g).numpy()
         x = to_pixels(data["pixels"][idx], cfg)
         for grp in opt.param_groups:
-            grp["lr"] = lr_at(step, args.s1_steps, args.s1_lr, 200)
+            grp["lr"] = lr_at(step, steps, peak, 200)
         tok = vit(x)
         cls, patches = tok[:, 0], tok[:, 1:]
         total, shape, color, presence = image_targets([data["objects"][i] for i in idx])
@@ -129,8 +133,8 @@ def stage1(vit, heads, data, args, cfg, log):
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
-        if step % 100 == 0 or step == args.s1_steps - 1:
-            rec = {"stage": 1, "step": step, "loss": round(float(loss), 4), "loss_img": round(float(loss_img), 4),
+        if step % 100 == 0 or step == steps - 1:
+            rec = {"stage": 1, "part": part, "step": step, "loss": round(float(loss), 4), "loss_img": round(float(loss_img), 4),
                    "elapsed": round(time.time() - t0, 1)}
             log(rec)
     vit.eval()
@@ -284,6 +288,8 @@ def parser():
     ap.add_argument("--s1-steps", type=int, default=3000)
     ap.add_argument("--s1-batch", type=int, default=32)
     ap.add_argument("--s1-lr", type=float, default=2e-3)
+    ap.add_argument("--s1-restart-steps", type=int, default=2000, help="stage 1 part 2: steps of a restarted schedule on all images")
+    ap.add_argument("--s1-restart-lr", type=float, default=1e-3)
     ap.add_argument("--s1-targets", choices=["patch", "image"], default="patch")
     ap.add_argument("--s1-object-weight", type=float, default=10.0, help="weight of object patches in the patch losses")
     ap.add_argument("--s2-steps", type=int, default=4000)
@@ -296,6 +302,7 @@ def parser():
     ap.add_argument("--finetune-vit", action="store_true", help="stage 2 trains the ViT too (ablation; no feature cache)")
     ap.add_argument("--data-cache", help="pickle of the generated data set, written if missing (experiments)")
     ap.add_argument("--stage1", help="a stage1.pt to start stage 2 from instead of training stage 1 (experiments)")
+    ap.add_argument("--stage1-part1", help="a stage1-part1.pt to run only stage 1's part 2 from (experiments)")
     ap.add_argument("--data-workers", type=int, default=1)
     ap.add_argument("--eval-n", type=int, default=800, help="held-out questions for the fp32 PyTorch score")
     ap.add_argument("--threads", type=int, default=int(os.environ.get("OMP_NUM_THREADS", "2")))
@@ -338,9 +345,19 @@ def main(argv=None):
         log({"phase": "stage1_loaded", "from": args.stage1})
     else:
         heads = Stage1Heads(cfg.vit_width)
-        stage1(model.vision.vit, heads, data, args, cfg, log)
-        torch.save({"vit": model.vision.vit.state_dict(), "heads": heads.state_dict(), "config": cfg.to_dict()},
-                   os.path.join(args.run, "stage1.pt"))
+        save = lambda name: torch.save({"vit": model.vision.vit.state_dict(), "heads": heads.state_dict(),
+                                        "config": cfg.to_dict()}, os.path.join(args.run, name))
+        if args.stage1_part1:
+            ckpt = torch.load(args.stage1_part1)
+            model.vision.vit.load_state_dict(ckpt["vit"])
+            heads.load_state_dict(ckpt["heads"])
+            log({"phase": "stage1_part1_loaded", "from": args.stage1_part1})
+        else:
+            stage1(model.vision.vit, heads, data, args, cfg, log, part=1)
+            save("stage1-part1.pt")
+        if args.s1_restart_steps:
+            stage1(model.vision.vit, heads, data, args, cfg, log, part=2)
+        save("stage1.pt")
         log({"phase": "stage1_done"})
 
     n2 = args.s2_images or len(data["objects"])
