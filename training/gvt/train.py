@@ -2,14 +2,15 @@
 
   stage 1: the ViT alone, with patch-level targets from the scene geometry (per
            patch: the pixel share of each shape+colour label and the label of
-           the object centred there) plus image-level count heads on CLS;
+           the object centred there) plus image-level count heads on CLS, in
+           two parts (the second restarts the learning-rate schedule);
   stage 2: the ViT frozen (its tokens computed once and cached), resampler +
            projection + LM trained on count, identify, vqa and caption, plus a
            group-count loss on the visual tokens (GroupCountHead, not exported).
 
   PYTHONPATH=training OMP_NUM_THREADS=2 python3 -m gvt.train --run training/runs/NAME [options]
 
-Writes RUN/stage1.pt, RUN/model.pt (the whole GVT + config), RUN/log.jsonl and
+Writes RUN/stage1-part1.pt, RUN/stage1.pt, RUN/model.pt (the whole GVT + config), RUN/log.jsonl and
 RUN/eval.json (fp32 PyTorch scores on a held-out set made like the eval sets).
 Deterministic for a given --seed and options (same machine, same thread count).
 """
