@@ -96,9 +96,10 @@ class GroupCountHead(nn.Module):
 
 def stage1(vit, heads, data, args, cfg, log, part):
     """Part 1 samples the first --s1-images scenes; part 2 restarts the schedule (fresh optimiser,
-    warm-up, lower peak) on all scenes, because part 1's loss was still falling steeply at its end."""
+    warm-up, lower peak) on the first --s1-restart-images, because part 1's loss was still falling
+    steeply at its end."""
     steps, peak, n, seed = ((args.s1_steps, args.s1_lr, args.s1_images, args.seed + 1) if part == 1 else
-                            (args.s1_restart_steps, args.s1_restart_lr, 0, args.seed + 5))
+                            (args.s1_restart_steps, args.s1_restart_lr, args.s1_restart_images, args.seed + 5))
     params = list(vit.parameters()) + list(heads.parameters())
     opt = torch.optim.AdamW(params, lr=peak, weight_decay=0.05)
     n = min(n or len(data["pixels"]), len(data["pixels"]))
@@ -272,7 +273,7 @@ def parser():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--run", required=True)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--images", type=int, default=40000)
+    ap.add_argument("--images", type=int, default=80000)
     ap.add_argument("--image-size", type=int, default=112)
     ap.add_argument("--patch-size", type=int, default=8)
     ap.add_argument("--stem", choices=["patch", "conv"], default="conv", help="ViT patch embedding")
@@ -289,8 +290,9 @@ def parser():
     ap.add_argument("--s1-steps", type=int, default=3000)
     ap.add_argument("--s1-batch", type=int, default=32)
     ap.add_argument("--s1-lr", type=float, default=2e-3)
-    ap.add_argument("--s1-restart-steps", type=int, default=2000, help="stage 1 part 2: steps of a restarted schedule on all images")
+    ap.add_argument("--s1-restart-steps", type=int, default=2000, help="stage 1 part 2: steps of a restarted schedule")
     ap.add_argument("--s1-restart-lr", type=float, default=1e-3)
+    ap.add_argument("--s1-restart-images", type=int, default=40000, help="stage 1 part 2 samples the first N images (0: all)")
     ap.add_argument("--s1-targets", choices=["patch", "image"], default="patch")
     ap.add_argument("--s1-object-weight", type=float, default=10.0, help="weight of object patches in the patch losses")
     ap.add_argument("--s2-steps", type=int, default=4000)
