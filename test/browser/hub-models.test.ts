@@ -149,12 +149,14 @@ describe('a Hub model from a local Hub', () => {
 
   it('cancels a download and resumes it on retry', async () => {
     hub.reset();
-    hub.throttle({ chunkBytes: 16 * 1024, delayMs: 40 });
+    // 40 KB/s: the 106 KB vision encoder takes seconds, so the cancel below lands midway through it.
+    hub.throttle({ chunkBytes: 4 * 1024, delayMs: 100 });
     await pick('SmolVLM 500M');
     const panel = page.getByTestId('hub-download');
     await panel.getByRole('button', { name: /^Download/ }).click();
-    // Wait until the big files are under way, then cancel.
-    await page.getByTestId('file-progress').getByText(/onnx\/vision_encoder_q4\.onnx/).waitFor({ timeout: 60_000 });
+    // Its row shows before the first byte arrives: wait for bytes, then cancel.
+    const vision = page.locator('progress[aria-label="Download of onnx/vision_encoder_q4.onnx"]');
+    await expect.poll(async () => Number(await vision.getAttribute('value').catch(() => 0)), { timeout: 60_000 }).toBeGreaterThan(0);
     await panel.getByRole('button', { name: 'Cancel download' }).click();
     await page.getByRole('alert').getByText(/cancelled/).waitFor({ timeout: 30_000 });
     hub.throttle(null);
