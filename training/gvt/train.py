@@ -10,8 +10,9 @@
 
   PYTHONPATH=training OMP_NUM_THREADS=2 python3 -m gvt.train --run training/runs/NAME [options]
 
-Writes RUN/stage1-part1.pt, RUN/stage1.pt, RUN/model.pt (the whole GVT + config), RUN/log.jsonl and
-RUN/eval.json (fp32 PyTorch scores on a held-out set made like the eval sets).
+Writes RUN/stage1-part1.pt (when part 2 runs), RUN/stage1.pt, RUN/model.pt (the whole GVT +
+config), RUN/log.jsonl and RUN/eval.json (fp32 PyTorch scores on a held-out set made like the
+eval sets).
 Deterministic for a given --seed and options (same machine, same thread count).
 """
 
@@ -357,7 +358,8 @@ def main(argv=None):
             log({"phase": "stage1_part1_loaded", "from": args.stage1_part1})
         else:
             stage1(model.vision.vit, heads, data, args, cfg, log, part=1)
-            save("stage1-part1.pt")
+            if args.s1_restart_steps:  # without part 2 it would be a copy of stage1.pt
+                save("stage1-part1.pt")
         if args.s1_restart_steps:
             stage1(model.vision.vit, heads, data, args, cfg, log, part=2)
         save("stage1.pt")
