@@ -1,19 +1,25 @@
 /**
  * The training pipeline in miniature: a tiny config trained for a few steps of
  * both stages, exported, quantized (int8 vision, 4-bit LM), then the package
- * loads in the TS engine and generates.
+ * loads in the TS engine and generates. Then what `npm run train` promises of
+ * a seed: a rerun gives the same graphs, and so does stage 2 started from the
+ * run's saved stage 1 (how long runs are split).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GREEDY } from '../../src/engine/sampling';
 import { loadEngine, readPng } from '../../src/node/node-engine';
 import { ROOT } from '../support/paths';
 
 const tmp = mkdtempSync(join(tmpdir(), 'gvt-smoke-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const TINY = ['--seed', '3', '--images', '64', '--image-size', '64', '--vit-width', '32', '--vit-layers', '1', '--vit-heads', '2',
+  '--resampler-layers', '1', '--lm-width', '64', '--lm-layers', '1', '--lm-heads', '2', '--s1-steps', '3',
+  '--s1-restart-steps', '2', '--s1-batch', '8', '--s2-steps', '3', '--s2-batch', '4', '--eval-n', '8'];
 
 function python(args: string[]) {
   const r = spawnSync('/usr/bin/python3', args, {
@@ -26,25 +32,36 @@ function python(args: string[]) {
   return r.stdout;
 }
 
+/** Trains into tmp/NAME and ships it to tmp/NAME-pkg; returns ship's size report. */
+function trainAndShip(name: string, extra: string[] = []) {
+  python(['-m', 'gvt.train', '--run', join(tmp, name), ...TINY, ...extra]);
+  return JSON.parse(python(['-m', 'gvt.ship', '--run', join(tmp, name), '--out', join(tmp, `${name}-pkg`), '--vision', 'int8', '--lm', 'int4']).trim().split('\n').pop()!);
+}
+
+function fp32Files(name: string) {
+  const dir = join(tmp, name, 'package-fp32');
+  return Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f))]));
+}
+
 describe('training pipeline smoke run', () => {
+  let sizes: { quantized_bytes: number; fp32_bytes: number; quantized_matmuls: { decoder: number } };
+  beforeAll(() => {
+    sizes = trainAndShip('run');
+  }, 180_000);
+
   it('trains a tiny model, exports, quantizes, and the engine generates with it', { timeout: 180_000 }, async () => {
     const run = join(tmp, 'run');
-    const pkg = join(tmp, 'pkg');
     const data = join(tmp, 'eval');
-    python(['-m', 'gvt.train', '--run', run, '--seed', '3', '--images', '64', '--image-size', '64', '--vit-width', '32',
-      '--vit-layers', '1', '--vit-heads', '2', '--resampler-layers', '1', '--lm-width', '64', '--lm-layers', '1',
-      '--lm-heads', '2', '--s1-steps', '3', '--s1-restart-steps', '2', '--s1-batch', '8', '--s2-steps', '3', '--s2-batch', '4', '--eval-n', '8']);
     const log = readFileSync(join(run, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(log.some((r) => r.stage === 1)).toBe(true);
     expect(log.some((r) => r.stage === 2 && Number.isFinite(r.loss))).toBe(true);
 
-    const sizes = JSON.parse(python(['-m', 'gvt.ship', '--run', run, '--out', pkg, '--vision', 'int8', '--lm', 'int4']).trim().split('\n').pop()!);
     expect(sizes.quantized_bytes).toBeLessThan(sizes.fp32_bytes);
     expect(sizes.quantized_matmuls.decoder).toBeGreaterThan(0);
 
     python(['-m', 'gvt.make_eval_set', '--out', data, '--n', '4', '--seed', '5']);
     const q = JSON.parse(readFileSync(join(data, 'questions.jsonl'), 'utf8').split('\n')[0]);
-    for (const dir of [pkg, join(run, 'package-fp32')]) {
+    for (const dir of [join(tmp, 'run-pkg'), join(run, 'package-fp32')]) {
       const engine = await loadEngine(dir);
       try {
         expect(engine.manifest.image.size).toBe(64);
@@ -59,5 +76,14 @@ describe('training pipeline smoke run', () => {
         await engine.release();
       }
     }
+  });
+
+  it('gives the same graphs for the same seed: rerun, or stage 2 from the saved stage 1', { timeout: 300_000 }, () => {
+    const first = fp32Files('run');
+    expect(Object.keys(first)).toContain('vision_encoder.onnx');
+    trainAndShip('rerun');
+    expect(fp32Files('rerun')).toEqual(first);
+    trainAndShip('resumed', ['--stage1', join(tmp, 'run', 'stage1.pt')]);
+    expect(fp32Files('resumed')).toEqual(first);
   });
 });

@@ -145,6 +145,9 @@ def stage1(vit, heads, data, args, cfg, log, part):
 
 @torch.no_grad()
 def cache_features(vit, pixels, cfg, batch=128):
+    # Eval mode as exported: a ViT fresh from --stage1 is still in train mode, and its batch
+    # norm would use batch statistics and move its running ones.
+    vit.eval()
     out = []
     for i in range(0, len(pixels), batch):
         out.append(vit(to_pixels(pixels[i:i + batch], cfg)).half())
