@@ -5,7 +5,7 @@
 #   bash training/ablation.sh            patch-level vs image-level stage-1 targets (200 steps each),
 #                                        each with the ViT frozen and fine-tuned in stage 2
 #   bash training/ablation.sh STAGE1.pt  frozen vs fine-tuned from a fully trained stage 1
-#                                        (e.g. training/runs/gvt-tiny-seed0/stage1.pt from npm run train)
+#                                        (e.g. training/checkpoints/gvt-tiny-seed0-stage1.pt, npm run train's)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2} PYTHONPATH=training
