@@ -144,9 +144,10 @@ def stage1(vit, heads, data, args, cfg, log, part):
 
 
 @torch.no_grad()
-def cache_features(vit, pixels, cfg, batch=128):
+def cache_features(vit, pixels, cfg, batch=32):
     # Eval mode as exported: a ViT fresh from --stage1 is still in train mode, and its batch
-    # norm would use batch statistics and move its running ones.
+    # norm would use batch statistics and move its running ones. Batch 32: on 2 cores it ran at
+    # 8.5 ms an image where 128 took 36-39 (80 000 images: about 11 min instead of 50).
     vit.eval()
     out = []
     for i in range(0, len(pixels), batch):
