@@ -146,8 +146,9 @@ def stage1(vit, heads, data, args, cfg, log, part):
 @torch.no_grad()
 def cache_features(vit, pixels, cfg, batch=32):
     # Eval mode as exported: a ViT fresh from --stage1 is still in train mode, and its batch
-    # norm would use batch statistics and move its running ones. Batch 32: on 2 cores it ran at
-    # 8.5 ms an image where 128 took 36-39 (80 000 images: about 11 min instead of 50).
+    # norm would use batch statistics and move its running ones. Batch 32: on 2 cores a short
+    # timing gave 8.5 ms an image where 128 took 36-39; 80 000 images took 27 min (at 128 they
+    # had run 47 min without finishing).
     vit.eval()
     out = []
     for i in range(0, len(pixels), batch):
