@@ -6,11 +6,9 @@
  * level at this sample size (100 questions a task):
  *  - TARGETS: the issue's targets (count 0.97, identify 0.99, vqa 0.98,
  *    caption exact 0.90) less that margin.
- *  - SHIPPED: the level the shipped package measured on 2000 fresh questions
- *    (count 0.972, identify 0.998, vqa 1.000, caption exact 0.956, F1 0.989):
- *    a regression guard. Identify's floor is the target's: this set happens
- *    to hold three of the package's identify errors (0.97), where the 1000
- *    identify questions of two 2000-question sets held two.
+ *  - SHIPPED: the level the shipped package measured on 6000 fresh questions
+ *    (count 0.974, identify 0.994, vqa 0.996, caption exact 0.933, F1 0.986):
+ *    a regression guard.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,7 +21,7 @@ import { ROOT } from '../support/paths';
 const N = 400;
 const SEED = 4242;
 const TARGETS = { count: 0.93, identify: 0.96, vqa: 0.95, caption_exact: 0.82, caption_f1: 0.95 } as const;
-const SHIPPED = { count: 0.93, identify: 0.96, vqa: 0.98, caption_exact: 0.9, caption_f1: 0.95 } as const;
+const SHIPPED = { count: 0.93, identify: 0.97, vqa: 0.98, caption_exact: 0.87, caption_f1: 0.95 } as const;
 const FLOORS = Object.fromEntries(
   Object.entries(TARGETS).map(([task, floor]) => [task, Math.max(floor, SHIPPED[task as keyof typeof TARGETS])]),
 );
