@@ -15,6 +15,7 @@ import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, normalize, sep } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export const LFS_EXTENSIONS = ['.onnx', '.onnx_data', '.safetensors', '.bin', '.gguf'];
 export const LFS_MIN_BYTES = 1 << 20;
@@ -205,14 +206,14 @@ export async function startHubServer(roots: string | string[]): Promise<HubServe
           // Let the client read the bytes before the connection dies mid-body: Chromium drops
           // what its reader has not taken yet when the fetch errors, and on a loaded 2-core CI
           // machine 20 ms was not enough (the retry then asked for the whole file again).
-          await new Promise((resolve) => setTimeout(resolve, 500));
+          await sleep(500);
           res.socket?.destroy();
           return;
         }
         await write(chunk);
         offset += chunk.length;
         sent += chunk.length;
-        if (pace?.delayMs) await new Promise((resolve) => setTimeout(resolve, pace?.delayMs));
+        if (pace?.delayMs) await sleep(pace.delayMs);
       }
       res.end();
     } finally {
