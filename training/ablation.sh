@@ -13,7 +13,8 @@ R=training/runs/ablation
 mkdir -p $R
 # Stage 2 as the tables were measured (2-layer resampler, language loss only): the
 # shipped recipe's group-count loss would add scene supervision beside the tokenizer.
-COMMON="--images 20000 --data-cache training/runs/data-s0-20000-112.pkl --s1-steps 200 --s1-restart-steps 0 --s2-steps 300 --s2-images 6000 --eval-n 400
+COMMON="--images 20000 --data-cache training/runs/data-s0-20000-112.pkl --world-images 0 --scene-steps 0 --s2-template 1 --s2-off-topic 0
+  --s1-steps 200 --s1-restart-steps 0 --s2-steps 300 --s2-images 6000 --eval-n 400
   --resampler-layers 2 --resampler-heads 4 --group-loss 0"
 py() { /usr/bin/python3 -m gvt.train "$@" | grep -E '"phase": "(eval|trained)"'; }
 if [ $# -eq 1 ]; then

@@ -1,9 +1,10 @@
 /**
  * The training pipeline in miniature: a tiny config trained for a few steps of
- * both stages, exported, quantized (int8 vision, 4-bit LM), then the package
+ * every phase, exported, quantized (int8 vision, 4-bit LM), then the package
  * loads in the TS engine and generates. Then what `npm run train` promises of
- * a seed: a rerun gives the same graphs, and so does stage 2 started from the
- * run's saved stage 1 (how long runs are split).
+ * a seed: a rerun gives the same graphs, and so does a run started from the
+ * saved clean stage 1 (the committed checkpoint's role), and a run stopped
+ * midway (after stage 1, or in stage 2) and run again.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -19,7 +20,8 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const TINY = ['--seed', '3', '--images', '64', '--image-size', '64', '--vit-width', '32', '--vit-layers', '1', '--vit-heads', '2',
   '--resampler-layers', '1', '--lm-width', '64', '--lm-layers', '1', '--lm-heads', '2', '--s1-steps', '3',
-  '--s1-restart-steps', '2', '--s1-batch', '8', '--s2-steps', '3', '--s2-batch', '4', '--eval-n', '8'];
+  '--s1-restart-steps', '2', '--s1-batch', '8', '--world-images', '64', '--s1-world-steps', '2', '--scene-images', '16',
+  '--scene-steps', '3', '--s2-steps', '4', '--s2-batch', '4', '--eval-n', '8'];
 
 function python(args: string[]) {
   const r = spawnSync('/usr/bin/python3', args, {
@@ -33,7 +35,8 @@ function python(args: string[]) {
 }
 
 /** Trains into tmp/NAME and ships it to tmp/NAME-pkg; returns ship's size report. */
-function trainAndShip(name: string, extra: string[] = []) {
+function trainAndShip(name: string, extra: string[] = [], stopFirst: string[] = []) {
+  if (stopFirst.length) python(['-m', 'gvt.train', '--run', join(tmp, name), ...TINY, ...extra, ...stopFirst]);
   python(['-m', 'gvt.train', '--run', join(tmp, name), ...TINY, ...extra]);
   return JSON.parse(python(['-m', 'gvt.ship', '--run', join(tmp, name), '--out', join(tmp, `${name}-pkg`), '--vision', 'int8', '--lm', 'int4']).trim().split('\n').pop()!);
 }
@@ -65,7 +68,7 @@ describe('training pipeline smoke run', () => {
       const engine = await loadEngine(dir);
       try {
         expect(engine.manifest.image.size).toBe(64);
-        const visual = await engine.vision.encode(await readPng(join(data, q.image)));
+        const { tokens: visual } = await engine.vision.encode(await readPng(join(data, q.image)));
         expect(visual.length).toBe(32 * 64);
         expect(visual.every(Number.isFinite)).toBe(true);
         const answer = await engine.llm.answer('smoke', visual, q.question, { ...GREEDY, maxNewTokens: 6 });
@@ -78,12 +81,17 @@ describe('training pipeline smoke run', () => {
     }
   });
 
-  it('gives the same graphs for the same seed: rerun, or stage 2 from the saved stage 1', { timeout: 300_000 }, () => {
+  it('gives the same graphs for the same seed: rerun, from the saved clean stage 1, or stopped and run again', { timeout: 400_000 }, () => {
     const first = fp32Files('run');
     expect(Object.keys(first)).toContain('vision_encoder.onnx');
     trainAndShip('rerun');
     expect(fp32Files('rerun')).toEqual(first);
-    trainAndShip('resumed', ['--stage1', join(tmp, 'run', 'stage1.pt')]);
-    expect(fp32Files('resumed')).toEqual(first);
+    trainAndShip('from-clean', ['--stage1', join(tmp, 'run', 'stage1-clean.pt')]);
+    expect(fp32Files('from-clean')).toEqual(first);
+    trainAndShip('stopped-after-stage1', [], ['--until', 'stage1']);
+    expect(fp32Files('stopped-after-stage1')).toEqual(first);
+    trainAndShip('stopped-in-stage2', [], ['--s2-stop-after', '2']);
+    expect(readFileSync(join(tmp, 'stopped-in-stage2', 'log.jsonl'), 'utf8')).toContain('"stage2_resumed"');
+    expect(fp32Files('stopped-in-stage2')).toEqual(first);
   });
 });

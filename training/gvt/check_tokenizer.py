@@ -35,7 +35,8 @@ ODD = [
     "How many zebras are there?", "Ünïcödé wörds ñ", "日本語のテキスト", "emoji 🙂🚀👍🏽 ok", "it's they're we've I'm you'll he'd IT'S",
     "  leading", "trailing   ", "tabs\tand\nnew\r\nlines\n\n\n", "a\u00a0b\u2003c", "x\x1cy\x1fz", "12345 3.14 1,000,000",
     "!!! ??? ...", "'''s", " 's", "$100 @user #tag", "Ⅻ ½ ²", "\ufeffBOM", "combining e\u0301", "", " ", "\n", "RED Circle",
-    "Question: What color is the star? Answer: red\n", "a\ud800b",
+    "Question: What color is the star? Answer: red\n", "a\ud800b", "IS THERE A RED CIRCLE?", "HoW MaNy StArS dO yOu SeE",
+    "İstanbul ΣΟΦΟΣ ΌΣΟΣ ẞ ǅ", "Question: Is there a red circle? Answer:",
 ]
 
 

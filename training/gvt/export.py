@@ -14,6 +14,7 @@ from .model import GVT
 from .tokenizer import EOS, ByteWordTokenizer
 
 OPSET = 17
+SCENE_THRESHOLD = 0.5
 TEMPLATE = "<Img>{image}</Img>{question}"
 TASKS = {
     "caption": "Describe the image in detail in a sentence: This is an image of",
@@ -28,6 +29,17 @@ FILES = {
     "tokenizer": "tokenizer.json",
     "tokenizer_config": "tokenizer_config.json",
 }
+
+
+class _Vision(nn.Module):
+    """pixel_values -> (image_features, scene_score): the visual tokens and the scene check."""
+
+    def __init__(self, vision):
+        super().__init__()
+        self.vision = vision
+
+    def forward(self, pixel_values):
+        return self.vision.both(pixel_values)
 
 
 class _Embed(nn.Module):
@@ -63,8 +75,9 @@ def _export(module, args, path, inputs, outputs, axes):
 def export_graphs(model: GVT, folder):
     cfg = model.cfg
     s = cfg.image_size
-    _export(model.vision, (torch.zeros(1, 3, s, s),), os.path.join(folder, FILES["vision_encoder"]),
-            ["pixel_values"], ["image_features"], {"pixel_values": {0: "batch"}, "image_features": {0: "batch"}})
+    _export(_Vision(model.vision), (torch.zeros(1, 3, s, s),), os.path.join(folder, FILES["vision_encoder"]),
+            ["pixel_values"], ["image_features", "scene_score"],
+            {"pixel_values": {0: "batch"}, "image_features": {0: "batch"}, "scene_score": {0: "batch"}})
 
     _export(_Embed(model.lm), (torch.zeros(1, 3, dtype=torch.long),), os.path.join(folder, FILES["embed_tokens"]),
             ["input_ids"], ["inputs_embeds"], {"input_ids": {0: "batch", 1: "seq"}, "inputs_embeds": {0: "batch", 1: "seq"}})
@@ -108,12 +121,14 @@ def export_package(model: GVT, tok: ByteWordTokenizer, folder, package_id, name,
         "id": package_id,
         "name": name,
         "description": description,
-        "image": {"size": cfg.image_size, "resize": "bilinear", "mean": list(cfg.mean), "std": list(cfg.std)},
+        "image": {"size": cfg.image_size, "resize": "bilinear", "fit": "letterbox", "mean": list(cfg.mean), "std": list(cfg.std)},
         "visual_tokens": {"count": cfg.num_latents, "width": cfg.lm_width},
         "prompt": {"template": TEMPLATE},
         "tokens": {"eos": EOS, "stop_strings": ["\n"]},
         "tasks": dict(TASKS),
         "generation": {"max_new_tokens": max_new_tokens},
+        # Below the threshold the app says the image does not look like a Shapes World scene.
+        "scene_check": {"output": "scene_score", "threshold": SCENE_THRESHOLD, "domain": "Shapes World scene"},
         "kv_cache": {"layers": cfg.lm_layers, "kv_heads": cfg.lm_heads, "head_dim": cfg.head_dim,
                      "max_length": cfg.max_positions},
         "files": {role: _file_entry(folder, path) for role, path in FILES.items()},

@@ -4,9 +4,11 @@ TS engine end to end without a trained model.
   cd training && OMP_NUM_THREADS=2 /usr/bin/python3 -m gvt.make_test_package --out DIR [--seed 0]
 
 Writes the package (manifest.json, three ONNX graphs, tokenizer files),
-DIR/reference.png (exactly image.size px, so no resize is involved) and
+DIR/reference.png (exactly image.size px, so no resize is involved),
+DIR/reference-wide.png (a 16:9 scene) with DIR/reference-wide-fitted.png (it
+letterboxed to image.size by training/gvt/preprocess.py) and
 DIR/reference.json (prompt ids, greedy ids, heads of pixel_values and
-image_features). Same seed, same bytes.
+image_features, the scene check's score). Same seed, same bytes.
 """
 
 import argparse
@@ -19,6 +21,7 @@ from PIL import Image, ImageDraw
 
 from .export import TEMPLATE, export_package
 from .model import GVT, GVTConfig
+from .preprocess import fit
 from .reference import generate, pixel_values
 from .tokenizer import ByteWordTokenizer
 
@@ -91,6 +94,12 @@ def main():
                               f"Random-weight test package (seed {args.seed}); outputs are gibberish by design.",
                               max_new_tokens=APP_MAX_NEW_TOKENS)
     image.save(os.path.join(args.out, "reference.png"))
+    wide = Image.new("RGB", (cfg.image_size * 16 // 9, cfg.image_size), (232, 230, 226))
+    wide.paste(image, ((wide.width - image.width) // 2, 0))
+    wide.save(os.path.join(args.out, "reference-wide.png"))
+    fit(wide, cfg.image_size)[0].save(os.path.join(args.out, "reference-wide-fitted.png"))
+    with torch.no_grad():
+        scene_score = float(model.vision.both(pixels)[1][0])
     reference = {
         "image": "reference.png",
         "seed": args.seed,
@@ -101,6 +110,7 @@ def main():
         "lm_head_adjusted": adjusted,
         "pixel_values_head": [float(v) for v in pixels.flatten()[:8]],
         "image_features_head": [float(v) for v in features.flatten()[:8]],
+        "scene_score": scene_score,
         "answers": answers,
     }
     with open(os.path.join(args.out, "reference.json"), "w", encoding="utf-8") as f:

@@ -157,17 +157,39 @@ class PerceiverResampler(nn.Module):
         return self.norm(x)
 
 
+class SceneCheck(nn.Module):
+    """ViT tokens -> the probability that the image is a Shapes World scene, from the CLS token
+    and the mean and max over the patch tokens (the max catches one patch unlike any scene's)."""
+
+    def __init__(self, width, hidden=64):
+        super().__init__()
+        self.net = nn.Sequential(nn.LayerNorm(3 * width), nn.Linear(3 * width, hidden), nn.GELU(), nn.Linear(hidden, 1))
+
+    def logit(self, tokens):
+        patches = tokens[:, 1:]
+        return self.net(torch.cat([tokens[:, 0], patches.mean(1), patches.max(1).values], -1))[:, 0]
+
+    def forward(self, tokens):
+        return torch.sigmoid(self.logit(tokens))
+
+
 class VisionEncoder(nn.Module):
-    """pixel_values [B,3,S,S] -> image_features [B, num_latents, lm_width]: the vision_encoder.onnx graph."""
+    """pixel_values [B,3,S,S] -> image_features [B, num_latents, lm_width] (forward), and with
+    the scene check's score [B] (both): the vision_encoder.onnx graph."""
 
     def __init__(self, cfg: GVTConfig):
         super().__init__()
         self.vit = ViT(cfg)
         self.resampler = PerceiverResampler(cfg)
         self.proj = nn.Linear(cfg.vit_width, cfg.lm_width)
+        self.scene = SceneCheck(cfg.vit_width)
 
     def forward(self, pixel_values):
         return self.proj(self.resampler(self.vit(pixel_values)))
+
+    def both(self, pixel_values):
+        tokens = self.vit(pixel_values)
+        return self.proj(self.resampler(tokens)), self.scene(tokens)
 
 
 class DecoderLayer(nn.Module):

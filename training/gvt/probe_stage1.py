@@ -14,7 +14,8 @@ import torch
 
 from .data import make_dataset
 from .model import GVT, GVTConfig
-from .train import Stage1Heads, image_targets, to_pixels
+from .pixels import to_pixels
+from .stage1 import Stage1Heads, image_targets
 
 
 def main():

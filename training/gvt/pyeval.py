@@ -7,20 +7,28 @@ import torch
 from PIL import Image
 
 from .score import score_caption, score_count, score_identify, score_vqa
+from .export import TASKS as PROMPTS
+from .photo import SPEC, photograph
+from .phrasing import ask
 from .shapes import TASKS, question_for, random_scene, render
-from .reference import pixel_values
+from .pixels import to_pixels
 
 
-def make_items(n, seed, size):
+def make_items(n, seed, size, paraphrase=False, photo=False):
+    """Like make_eval_set's sets; paraphrase: held-out phrasings sent as the app sends typed text."""
     rng = np.random.default_rng(seed)
     pixels, items = [], []
     while len(items) < n:
         scene = random_scene(rng)
         canvas = 256 if rng.random() < 0.5 else int(rng.integers(257, 513))
-        img = render(scene, canvas, rng).resize((size, size), Image.BILINEAR)
-        pixels.append(np.asarray(img, np.uint8))
+        img = photograph(scene, canvas, rng, SPEC)[0] if photo else render(scene, canvas, rng)
+        pixels.append(np.asarray(img.resize((size, size), Image.BILINEAR), np.uint8))
         for task in TASKS:
-            q, a = question_for(task, scene, rng)
+            if paraphrase:
+                q, a = ask(task, scene, rng, "heldout")
+                q = PROMPTS["vqa"].replace("{question}", q.strip())
+            else:
+                q, a = question_for(task, scene, rng)
             items.append({"img": len(pixels) - 1, "task": task, "question": q, "answer": a, "n": len(scene["objects"])})
     return np.stack(pixels), items[:n]
 
@@ -57,11 +65,10 @@ def greedy(model, tok, visual, questions, max_new=48):
 
 
 @torch.no_grad()
-def evaluate(model, tok, n=800, seed=999, batch=256, return_items=False):
-    from .train import to_pixels
+def evaluate(model, tok, n=800, seed=999, batch=256, return_items=False, paraphrase=False, photo=False):
     model.eval()
     cfg = model.cfg
-    pixels, items = make_items(n, seed, cfg.image_size)
+    pixels, items = make_items(n, seed, cfg.image_size, paraphrase, photo)
     visual = torch.cat([model.vision(to_pixels(pixels[i:i + 128], cfg)) for i in range(0, len(pixels), 128)])
     groups = {}
     for it in items:

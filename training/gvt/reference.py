@@ -13,19 +13,14 @@ token is kept), or at max_new_tokens.
 import numpy as np
 import torch
 
+from .preprocess import fit
 from .tokenizer import ByteWordTokenizer
 
 
 def pixel_values(image, size, mean, std, resize="bilinear"):
-    """PIL image -> [1,3,S,S] float32, as src/engine/image.ts: RGB, 0-255 rounded,
+    """PIL image -> [1,3,S,S] float32, as src/engine/image.ts: letterboxed RGB, 0-255 rounded,
     /255, (x - mean) / std in float64, then float32."""
-    image = image.convert("RGB")
-    if image.size != (size, size):
-        # Matches the TS resize only up to rounding; reference images are already size×size.
-        from PIL import Image
-
-        filters = {"bilinear": Image.BILINEAR, "bicubic": Image.BICUBIC, "nearest": Image.NEAREST}
-        image = image.resize((size, size), filters[resize])
+    image = fit(image, size, resize)[0]  # letterboxed; matches the TS resize up to rounding
     x = np.asarray(image, dtype=np.float64).transpose(2, 0, 1) / 255.0
     x = (x - np.array(mean)[:, None, None]) / np.array(std)[:, None, None]
     return torch.from_numpy(x.astype(np.float32))[None]

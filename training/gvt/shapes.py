@@ -71,8 +71,13 @@ def _background(rng):
             return tuple(int(v) for v in rgb)
 
 
-def random_scene(rng, n=None, max_tries=2000):
-    """A scene dict: objects (shape, color, rgb, cx, cy, r, rot), background, noise, antialias."""
+def random_scene(rng, n=None, max_tries=2000, scale=1.0, aspect=1.0):
+    """A scene dict: objects (shape, color, rgb, cx, cy, r, rot), background, noise, antialias.
+
+    scale multiplies the spec's radius range (training goes beyond it); aspect is the
+    canvas height / width (coordinates stay fractions of the width). When `n` objects of
+    that size cannot be placed, the size shrinks until they can. The defaults draw
+    exactly the spec's scenes, with the same random numbers as always."""
     n = int(rng.integers(1, 10)) if n is None else n
     while True:
         objects, boxes = [], []
@@ -80,16 +85,16 @@ def random_scene(rng, n=None, max_tries=2000):
             if len(objects) == n:
                 break
             shape = SHAPES[rng.integers(4)]
-            r = float(rng.uniform(R_MIN, R_MAX))
+            r = float(rng.uniform(R_MIN, R_MAX)) * scale
             if shape == "square":
                 rot = float(rng.uniform(-math.pi / 12, math.pi / 12))
             elif shape == "circle":
                 rot = 0.0
             else:
                 rot = float(rng.uniform(0, 2 * math.pi))
-            cand = {"shape": shape, "cx": float(rng.uniform(r, 1 - r)), "cy": float(rng.uniform(r, 1 - r)), "r": r, "rot": rot}
+            cand = {"shape": shape, "cx": float(rng.uniform(r, 1 - r)), "cy": float(rng.uniform(r, aspect - r)), "r": r, "rot": rot}
             box = bbox(cand)
-            if box[0] < 0 or box[1] < 0 or box[2] > 1 or box[3] > 1:
+            if box[0] < 0 or box[1] < 0 or box[2] > 1 or box[3] > aspect:
                 continue
             if all(_apart(box, b) for b in boxes):
                 color = COLORS[rng.integers(6)]
@@ -99,52 +104,66 @@ def random_scene(rng, n=None, max_tries=2000):
                 boxes.append(box)
         if len(objects) == n:
             break
-    return {
+        if scale > 1.0 or (aspect < 1.0 and scale > 0.5):
+            scale *= 0.9
+    scene = {
         "objects": objects,
         "background": _background(rng),
         "noise": float(rng.uniform(0, MAX_NOISE)) if rng.random() < 0.5 else 0.0,
         "antialias": bool(rng.random() < 0.5),
     }
+    if aspect != 1.0:
+        scene["aspect"] = aspect
+    return scene
 
 
-def render(scene, size, rng=None, supersample=4):
-    """PIL RGB image of size × size. Noise needs rng (a numpy Generator)."""
+def canvas_px(scene, width):
+    """(width, height) in pixels of a scene drawn `width` px wide."""
+    return width, max(1, int(round(width * scene.get("aspect", 1.0))))
+
+
+def _draw(draw, scene, width, fill_of, outline_of=outline):
+    for obj in scene["objects"]:
+        pts = outline_of(obj)
+        if pts is None:
+            cx, cy, r = obj["cx"] * width, obj["cy"] * width, obj["r"] * width
+            draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=fill_of(obj))
+        else:
+            draw.polygon([(x * width, y * width) for x, y in pts], fill=fill_of(obj))
+
+
+def render(scene, size, rng=None, supersample=4, outline_of=outline, background=None):
+    """PIL RGB image `size` px wide (square unless the scene has an aspect). Noise needs rng
+    (a numpy Generator). outline_of draws other outlines (photo.py's hand-cut ones)."""
     aa = scene.get("antialias", False)
     k = supersample if aa else 1
-    s = size * k
-    img = Image.new("RGB", (s, s), tuple(scene["background"]))
-    draw = ImageDraw.Draw(img)
-    for obj in scene["objects"]:
-        rgb = tuple(obj["rgb"])
-        pts = outline(obj)
-        if pts is None:
-            cx, cy, r = obj["cx"] * s, obj["cy"] * s, obj["r"] * s
-            draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=rgb)
-        else:
-            draw.polygon([(x * s, y * s) for x, y in pts], fill=rgb)
+    w, h = canvas_px(scene, size)
+    img = Image.new("RGB", (w * k, h * k), tuple(background or scene["background"]))
+    _draw(ImageDraw.Draw(img), scene, w * k, lambda o: tuple(o["rgb"]), outline_of)
     if k > 1:
-        img = img.resize((size, size), Image.BOX)
+        img = img.resize((w, h), Image.BOX)
     if scene.get("noise", 0) > 0:
         if rng is None:
             rng = np.random.default_rng(0)
-        arr = np.asarray(img, dtype=np.float32) + rng.normal(0, scene["noise"], (size, size, 3)).astype(np.float32)
+        arr = np.asarray(img, dtype=np.float32) + rng.normal(0, scene["noise"], (h, w, 3)).astype(np.float32)
         img = Image.fromarray(np.clip(np.round(arr), 0, 255).astype(np.uint8))
     return img
 
 
+def label_value(obj):
+    return 1 + SHAPES.index(obj["shape"]) * 6 + COLORS.index(obj["color"])
+
+
+def label_image(scene, size, outline_of=outline):
+    """PIL "L" label map `size` px wide: 0 background, else label_value, drawn without anti-aliasing."""
+    img = Image.new("L", canvas_px(scene, size), 0)
+    _draw(ImageDraw.Draw(img), scene, size, label_value, outline_of)
+    return img
+
+
 def label_map(scene, size):
-    """[size, size] uint8: 0 background, else 1 + shape_index * 6 + color_index, drawn without anti-aliasing."""
-    img = Image.new("L", (size, size), 0)
-    draw = ImageDraw.Draw(img)
-    for obj in scene["objects"]:
-        v = 1 + SHAPES.index(obj["shape"]) * 6 + COLORS.index(obj["color"])
-        pts = outline(obj)
-        if pts is None:
-            cx, cy, r = obj["cx"] * size, obj["cy"] * size, obj["r"] * size
-            draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=v)
-        else:
-            draw.polygon([(x * size, y * size) for x, y in pts], fill=v)
-    return np.asarray(img)
+    """[size, size] uint8 label map of a square scene (see label_image)."""
+    return np.asarray(label_image(scene, size))
 
 
 # ---------------------------------------------------------------- language

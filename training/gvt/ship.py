@@ -17,7 +17,8 @@ from .train import load_model
 
 DESCRIPTION = ("GVT-tiny: a small GVT (ViT tokenizer pre-trained with patch-level targets, perceiver resampler, "
                "decoder LM) trained from scratch on Shapes World. It counts, identifies and describes flat coloured "
-               "shapes; it knows nothing about photographs.")
+               "shapes, rendered or on a photographed card, asked in its templates or in a visitor's own words; it "
+               "knows nothing about photographs, and its scene check says when an image is not a Shapes World scene.")
 
 
 def main():

@@ -1,9 +1,12 @@
 """Byte-level word tokenizer, written as a Hugging Face tokenizer.json.
 
 The vocabulary is the 256 GPT-2 byte characters plus whole Shapes World words
-("Ġcircle", "How", "Ġ3"), with no merges and `ignore_merges`, so a known word
-is one token and anything else falls back to one token per UTF-8 byte: every
-string the user types tokenizes, none errors. `encode` mirrors
+and the words of the phrasing grammar's training part ("Ġcircle", "How",
+"Ġ3"), with no merges and `ignore_merges`, so a known word is one token and
+anything else falls back to one token per UTF-8 byte: every string the user
+types tokenizes, none errors. A Lowercase normalizer makes the model's input
+case-blind ("IS THERE A RED CIRCLE" reads as "is there a red circle"); answers
+keep their case (`encode_target`, training only: the app never encodes them). `encode` mirrors
 @huggingface/tokenizers (the app's tokenizer) id for id; check with
 training/README.md for the check against the JS library.
 """
@@ -11,6 +14,8 @@ training/README.md for the check against the JS library.
 import json
 import os
 import unicodedata
+
+from .phrasing import vocabulary_texts
 
 EOS, PAD, IMG_OPEN, IMG_CLOSE = "<|endoftext|>", "<pad>", "<Img>", "</Img>"
 SPECIAL_TOKENS = [EOS, PAD, IMG_OPEN, IMG_CLOSE]
@@ -118,7 +123,7 @@ def shapes_world_texts():
     texts += [f" {w}" for w in COLORS + SHAPES + [str(d) for d in range(10)]]
     caption_words = NUMBER_WORDS + COLORS + SHAPES + [s + "s" for s in SHAPES]
     texts.append(" " + ", ".join(caption_words) + " and x.")
-    return texts
+    return texts + vocabulary_texts()
 
 
 def build_vocab():
@@ -166,19 +171,24 @@ class ByteWordTokenizer:
             out.append(text[start:])
         return out
 
-    def encode(self, text):
+    def encode(self, text, lowercase=True):
+        """What the app's tokenizer gives for text (lower-cased, as its normalizer does)."""
         ids = []
         for section in self._split_special(text):
             if section in self.special:
                 ids.append(self.special[section])
                 continue
-            for piece in pre_tokenize(section):
+            for piece in pre_tokenize(section.lower() if lowercase else section):
                 token = _byte_level(piece)
                 if token in self.vocab:
                     ids.append(self.vocab[token])
                 else:  # no merges: one token per byte character
                     ids.extend(self.vocab[ch] for ch in token)
         return ids
+
+    def encode_target(self, text):
+        """An answer as the model should write it, case kept."""
+        return self.encode(text, lowercase=False)
 
     def decode(self, ids, skip_special_tokens=True):
         """ByteLevel decoder; clean_up_tokenization_spaces is off in the config, so none here."""
@@ -206,7 +216,7 @@ class ByteWordTokenizer:
                 {"id": i, "content": t, "single_word": False, "lstrip": False, "rstrip": False, "normalized": False, "special": True}
                 for t, i in self.special.items()
             ],
-            "normalizer": None,
+            "normalizer": {"type": "Lowercase"},
             "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": True},
             "post_processor": None,
             "decoder": {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": True},

@@ -1,0 +1,164 @@
+"""Questions as people type them: a grammar of phrasings for every task, split
+into the phrasings GVT-tiny trains on (TRAIN) and a held-out part it never sees
+(HELDOUT: other sentence frames, fillers and unknown nouns), for evaluation.
+
+`ask(task, scene, rng, split)` -> (question as a visitor types it, answer), the
+answer as the spec writes it. The app sends a typed question through the
+manifest's vqa template (`Question: {question} Answer:`), so training wraps
+these the same way (stage2.py). `off_topic(rng, split)` is a question the model
+cannot answer; its answer is REFUSAL.
+"""
+
+import re
+
+from .shapes import COLORS, SHAPES, caption, question_for
+
+REFUSAL = "I can only count, find and describe the coloured shapes in the picture. Try: How many red stars are there?"
+
+PICTURES = {"train": ["the image", "this image", "the picture", "this picture", "the photo", "this photo"],
+            "heldout": ["the pic", "this pic", "the card", "this photograph"]}
+PLACES = {"train": ["", "", " in the image", " in the picture", " in this picture", " in this image", " in the photo",
+                    " in this photo", " here"],
+          "heldout": ["", " in the pic", " on the card", " in this photograph", " over here"]}
+NOUNS = {"train": ["object", "thing", "shape"], "heldout": ["object", "thing", "shape", "item"]}
+FILLERS = {"train": ["", "", "", "", "please ", "hey, ", "so ", "ok, ", "tell me, ", "quick question: "],
+           "heldout": ["", "", "", "hi! ", "um, ", "excuse me, ", "i wonder, ", "sorry, "]}
+ENDS = {"train": ["?", "?", "", " ?", "??"], "heldout": ["?", "", "?!"]}
+STOPS = {"train": [".", "", "!"], "heldout": [".", "", " please."]}
+
+COUNT = {
+    "train": ["how many {P} are there{L}{Q}", "how many {P} are in {I}{Q}", "how many {P} do you see{L}{Q}",
+              "how many {P} can you see{L}{Q}", "how many {P}{L}{Q}", "count the {P}{L}{S}", "count {P}{S}",
+              "what is the number of {P}{L}{Q}", "tell me how many {P} there are{L}{S}", "number of {P}{L}{Q}",
+              "how many {P} does {I} have{Q}", "how many {P} are shown{L}{Q}", "can you count the {P}{L}{Q}",
+              "how many {P} are there in total{Q}", "how many {P} is there{L}{Q}", "count all the {P}{L}{S}",
+              "how many {P} does {I} contain{Q}", "how many {P} in total{Q}", "how many {P} can you count{L}{Q}"],
+    "heldout": ["how many {P} can be seen{L}{Q}", "please count the {P}{L}{S}", "what's the number of {P}{L}{Q}",
+                "i'd like to know how many {P} there are{S}", "give me the number of {P}{L}{S}",
+                "how many {P} do we have{L}{Q}", "could you count the {P} for me{Q}"],
+}
+IDENTIFY = {
+    "train": ["is there {A}{L}{Q}", "are there any {P}{L}{Q}", "are there {P}{L}{Q}", "do you see {A}{L}{Q}",
+              "can you see {A}{L}{Q}", "can you find {A}{L}{Q}", "any {P}{L}{Q}", "does {I} contain {A}{Q}",
+              "does {I} have {A}{Q}", "is {A} in {I}{Q}", "do you see any {P}{L}{Q}", "does {A} exist{L}{Q}",
+              "is there at least one {N}{L}{Q}", "is there any {N}{L}{Q}", "are any {P} in {I}{Q}",
+              "does it have {A}{Q}", "is {A} present{L}{Q}", "do you see {A} anywhere{Q}", "is there {A} on it{Q}"],
+    "heldout": ["can you spot {A}{L}{Q}", "do we have {A}{L}{Q}", "any {P} in {I}{Q}", "does {I} show {A}{Q}",
+                "is there {A} somewhere{L}{Q}", "do you see any {P} at all{Q}", "is {A} visible{L}{Q}",
+                "can i see {A}{L}{Q}"],
+}
+COLOR_OF = {
+    "train": ["what {C} is the {s}{L}{Q}", "what is the {C} of the {s}{L}{Q}", "which {C} is the {s}{Q}",
+              "what {C} does the {s} have{Q}", "tell me the {C} of the {s}{S}", "{C} of the {s}{Q}",
+              "the {s} is what {C}{Q}", "what's the {C} of the {s}{Q}", "what {C} is the {s} in {I}{Q}"],
+    "heldout": ["what {C} has the {s} got{Q}", "which {C} does the {s} have{L}{Q}",
+                "can you tell me the {C} of the {s}{Q}", "in what {C} is the {s}{Q}", "name the {C} of the {s}{S}"],
+}
+SHAPE_OF = {
+    "train": ["what shape is the {c} {n}{L}{Q}", "what is the {c} {n}{Q}", "which shape is {c}{Q}",
+              "what's the {c} {n}{Q}", "what kind of shape is the {c} {n}{Q}", "the {c} {n} is what shape{Q}",
+              "what is the shape of the {c} {n}{L}{Q}", "which shape is the {c} {n}{Q}", "which one is {c}{Q}",
+              "which {n} is {c}{Q}"],
+    "heldout": ["tell me the shape of the {c} {n}{S}", "which shape is the {c} one{Q}",
+                "what type of shape is the {c} {n}{Q}", "what does the {c} {n} look like{Q}"],
+}
+COLORS_COUNT = {
+    "train": ["how many {C}s are there{L}{Q}", "how many different {C}s{L}{Q}", "how many {C}s do you see{Q}",
+              "count the {C}s{S}", "number of {C}s{L}{Q}", "how many different {C}s are there{Q}"],
+    "heldout": ["how many distinct {C}s are used{Q}", "how many {C}s can you see in total{Q}"],
+}
+CAPTION = {
+    "train": ["what's in {I}{Q}", "what is in {I}{Q}", "describe {I}{S}", "caption {I}{S}", "caption this{S}",
+              "what do you see{L}{Q}", "tell me what you see{S}", "what does {I} show{Q}", "describe what you see{S}",
+              "can you describe {I}{Q}", "write a caption{S}", "describe the scene{S}", "list the {N}s{L}{S}",
+              "what is shown{L}{Q}", "describe it{S}", "what {N}s are there{L}{Q}", "what {N}s do you see{L}{Q}",
+              "tell me about {I}{S}", "what is this{Q}", "what's this{Q}", "can you tell me what's in {I}{Q}", "describe{S}"],
+    "heldout": ["what can you see{L}{Q}", "give me a caption for {I}{S}", "please describe {I}{S}",
+                "what objects are in {I}{Q}", "could you describe {I} for me{Q}", "explain what is in {I}{S}"],
+}
+
+# Off-topic: questions about the world, the assistant, or things Shapes World has not got.
+GENERAL = {
+    "train": ["what is the capital of france", "who made you", "who are you", "what is your name", "tell me a joke",
+              "how are you", "hello", "hi there", "what's the weather like today", "what time is it",
+              "what is 2 + 2", "who won the world cup", "write a poem", "translate this into french",
+              "what is the meaning of life", "can you help me with my homework", "how old are you",
+              "what day is it", "play some music", "how do i cook pasta", "is it going to rain",
+              "where is the red circle", "what is next to the star", "is the circle bigger than the square",
+              "which shape is the largest", "what is above the triangle", "why is the square red",
+              "draw a circle", "thank you", "what language do you speak", "are you a robot"],
+    "heldout": ["what is the capital of germany", "who built you", "what can you do", "good morning",
+                "how far is the moon", "what is the tallest mountain", "sing me a song", "who is the president",
+                "what's left of the blue square", "which object is the smallest"],
+}
+THINGS = {
+    "train": ["dog", "cat", "car", "person", "man", "woman", "tree", "house", "bird", "flower", "horse", "bike",
+              "phone", "book", "chair", "table", "cup", "ball", "boat", "face", "sky", "sun", "child", "apple",
+              "banana", "bottle", "window", "door", "road", "sign", "rocket", "clock", "coin", "camera", "hat"],
+    "heldout": ["elephant", "bus", "laptop", "pizza", "giraffe", "umbrella", "train", "cow", "sheep", "kite"],
+}
+ABOUT_THING = {
+    "train": ["is there a {T}{L}{Q}", "how many {T}s are there{L}{Q}", "what {C} is the {T}{Q}",
+              "what is the {T} doing{Q}", "where is the {T}{Q}", "is this a {T}{Q}", "describe the {T}{S}"],
+    "heldout": ["can you see a {T}{L}{Q}", "how many {T}s do you see{Q}", "what {C} is the {T}{L}{Q}"],
+}
+
+
+def _pick(rng, options):
+    return options[int(rng.integers(len(options)))]
+
+
+def _article(word):
+    return "an" if word[0] in "aeiou" else "a"
+
+
+def _fill(rng, split, frame, **slots):
+    slots.setdefault("N", _pick(rng, NOUNS[split]))
+    text = frame.format(L=_pick(rng, PLACES[split]), Q=_pick(rng, ENDS[split]), S=_pick(rng, STOPS[split]),
+                        I=_pick(rng, PICTURES[split]), C="colour" if rng.random() < 0.5 else "color", **slots)
+    text = _pick(rng, FILLERS[split]) + text
+    return text[0].upper() + text[1:] if rng.random() < 0.5 else text
+
+
+def _phrases(rng, split, color, shape):
+    """Plural, singular with article, and bare singular object phrases."""
+    noun = shape or _pick(rng, NOUNS[split])
+    words = f"{color} {noun}" if color else noun
+    return {"P": words + "s", "A": f"{_article(words)} {words}", "N": words}
+
+
+def ask(task, scene, rng, split="train"):
+    """(question in a visitor's words, answer) for a task about a scene; the same choice of
+    what to ask as shapes.question_for, only worded from the grammar."""
+    objs = scene["objects"]
+    template_q, answer = question_for(task, scene, rng)
+    if task == "caption":
+        return _fill(rng, split, _pick(rng, CAPTION[split])), caption(objs)
+    if task in ("count", "identify"):
+        color = next((c for c in COLORS if f" {c} " in f" {template_q} "), None)
+        shape = next((s for s in SHAPES if f" {s} " in f" {template_q} " or f" {s}s " in f" {template_q} "), None)
+        frames = COUNT if task == "count" else IDENTIFY
+        return _fill(rng, split, _pick(rng, frames[split]), **_phrases(rng, split, color, shape)), answer
+    if "What color is the" in template_q:
+        shape = template_q.split("the ")[1].split("?")[0]
+        return _fill(rng, split, _pick(rng, COLOR_OF[split]), s=shape), answer
+    if "What shape is the" in template_q:
+        color = template_q.split("the ")[1].split(" ")[0]
+        return _fill(rng, split, _pick(rng, SHAPE_OF[split]), c=color, n=_pick(rng, NOUNS[split])), answer
+    return _fill(rng, split, _pick(rng, COLORS_COUNT[split])), answer
+
+
+def off_topic(rng, split="train"):
+    """(a question GVT-tiny cannot answer, REFUSAL)."""
+    if rng.random() < 0.5:
+        return _fill(rng, split, _pick(rng, GENERAL[split]) + "{Q}"), REFUSAL
+    return _fill(rng, split, _pick(rng, ABOUT_THING[split]), T=_pick(rng, THINGS[split])), REFUSAL
+
+
+def vocabulary_texts():
+    """Every word of the training grammar (the tokenizer gives each one token)."""
+    texts = [REFUSAL]
+    for table in (PICTURES, PLACES, NOUNS, FILLERS, COUNT, IDENTIFY, COLOR_OF, SHAPE_OF, COLORS_COUNT, CAPTION, GENERAL,
+                  THINGS, ABOUT_THING):
+        texts += [re.sub(r"\{\w\}", " ", t) for t in table["train"]]
+    return texts + ["colour color colours colors"]

@@ -1,0 +1,202 @@
+"""Stage 2 of GVT-tiny: the ViT frozen (its tokens computed once and cached),
+resampler + projection + LM trained on the four tasks, asked both with the
+spec's templates and as visitors type them (phrasing.py, sent through the vqa
+template as the app sends a typed question), plus off-topic questions answered
+with phrasing.REFUSAL, and a group-count loss on the visual tokens
+(GroupCountHead, not exported). Checkpoints every --s2-ckpt-every steps to
+RUN/stage2-ckpt.pt and resumes from there.
+"""
+
+import os
+import time
+
+import numpy as np
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+from .data import NUM_LABELS, as_scene
+from .export import TASKS as PROMPTS
+from .phrasing import ask, off_topic
+from .pixels import to_pixels
+from .shapes import TASKS, question_for
+from .stage1 import group_counts, lr_at
+
+
+class GroupCountHead(nn.Module):
+    """Training-only head on the visual tokens: one attention-pooled query per colour+shape
+    group predicts that group's count (0-9). A probe like it read every group right in 0.93
+    of fresh scenes from the ViT's patch tokens but only 0.79 from the resampler's 32 tokens,
+    the same share the LM captioned exactly; this loss makes the resampler keep the counts."""
+
+    def __init__(self, width, heads=4):
+        super().__init__()
+        self.queries = nn.Parameter(torch.randn(NUM_LABELS - 1, width) * 0.02)
+        self.attn = nn.MultiheadAttention(width, heads, batch_first=True)
+        self.out = nn.Sequential(nn.LayerNorm(width), nn.Linear(width, 2 * width), nn.GELU(), nn.Linear(2 * width, 10))
+
+    def forward(self, visual):
+        pooled, _ = self.attn(self.queries[None].expand(len(visual), -1, -1), visual, visual)
+        return self.out(pooled)  # [B, groups, 10]
+
+
+@torch.no_grad()
+def cache_features(vit, pixels, cfg, batch=32):
+    # Eval mode as exported: a ViT fresh from --stage1 is still in train mode, and its batch
+    # norm would use batch statistics and move its running ones. Batch 32: on 2 cores a short
+    # timing gave 8.5 ms an image where 128 took 36-39; 80 000 images took 27 min (at 128 they
+    # had run 47 min without finishing).
+    vit.eval()
+    out = []
+    for i in range(0, len(pixels), batch):
+        out.append(vit(to_pixels(pixels[i:i + batch], cfg)).half())
+    return torch.cat(out)
+
+
+def free_prompt(question):
+    """A typed question as the app sends it (src/store/prompts.ts freePrompt): through the vqa template."""
+    return PROMPTS["vqa"].replace("{question}", question.strip())
+
+
+class Batcher:
+    """Builds stage-2 sequences: one question per listed task per image, worded by the spec's
+    template (share --s2-template) or as a visitor types it, and now and then an off-topic
+    question (share --s2-off-topic). The image prefix (<Img> + 32 visual tokens + </Img>) is run
+    once per image and its KV cache shared by that image's questions; captions and short
+    answers are padded in separate buckets."""
+
+    def __init__(self, tok, cfg, seed, tasks_per_image, template_share=1.0, off_topic_share=0.0):
+        self.tok, self.cfg = tok, cfg
+        self.rng = np.random.default_rng(seed)
+        self.before = tok.encode("<Img>")
+        self.after = tok.encode("</Img>")
+        self.cache = {}
+        self.tasks = tasks_per_image
+        self.template_share, self.off_topic_share = template_share, off_topic_share
+
+    def enc(self, text, target=False):
+        ids = self.cache.get((text, target))
+        if ids is None:
+            ids = self.cache[(text, target)] = self.tok.encode_target(text) if target else self.tok.encode(text)
+        return ids
+
+    def questions(self, scene):
+        """(prompt, answer, bucket) for one image."""
+        out = []
+        for task in self.tasks:
+            if self.rng.random() < self.template_share:
+                q, a = question_for(task, scene, self.rng)
+            else:
+                q, a = ask(task, scene, self.rng)
+                q = free_prompt(q)
+            out.append((q, a, "caption" if task == "caption" else "short"))
+        if self.rng.random() < self.off_topic_share:
+            q, a = off_topic(self.rng)
+            out.append((free_prompt(q), a, "caption"))
+        return out
+
+    def build(self, objects_list):
+        """-> buckets of (text ids [M, L] = question + answer + eos padded, loss mask [M, L], image index [M])."""
+        buckets = {"caption": ([], [], []), "short": ([], [], [])}
+        for i, objs in enumerate(objects_list):
+            for q, a, bucket in self.questions(as_scene(objs)):
+                prompt = self.enc(q)
+                answer = self.enc(" " + a, target=True) + [self.tok.eos_id]
+                rows, masks, owner = buckets[bucket]
+                rows.append(prompt + answer)
+                masks.append([0] * len(prompt) + [1] * len(answer))
+                owner.append(i)
+        out = []
+        for rows, masks, owner in buckets.values():
+            if not rows:
+                continue
+            width = max(len(r) for r in rows)
+            ids = torch.full((len(rows), width), self.tok.pad_id, dtype=torch.long)
+            mask = torch.zeros(len(rows), width)
+            for j, (r, m) in enumerate(zip(rows, masks)):
+                ids[j, :len(r)] = torch.tensor(r)
+                mask[j, :len(m)] = torch.tensor(m, dtype=torch.float32)
+            out.append((ids, mask, torch.tensor(owner)))
+        return out
+
+
+def lm_loss(model, visual, buckets, before, after):
+    """visual [B,32,D] for B images; buckets from Batcher.build; token-mean CE over answer tokens."""
+    lm = model.lm
+    b = visual.shape[0]
+    emb = lambda ids: lm.embed(torch.as_tensor(ids))
+    prefix = torch.cat([emb(before)[None].expand(b, -1, -1), visual, emb(after)[None].expand(b, -1, -1)], 1)
+    p = prefix.shape[1]
+    _, past = lm(prefix, torch.ones(b, p, dtype=torch.long), torch.arange(p)[None].expand(b, -1), lm.empty_past(b))
+    total, count = 0.0, 0.0
+    for ids, mask, owner in buckets:
+        m, t = ids.shape
+        shared = [(k[owner], v[owner]) for k, v in past]
+        logits, _ = lm(emb(ids), torch.ones(m, p + t, dtype=torch.long), torch.arange(p, p + t)[None].expand(m, -1), shared)
+        # token j is predicted from position j - 1 of this call (answer tokens never come first).
+        ce = F.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]), ids[:, 1:].reshape(-1), reduction="none")
+        total = total + (ce.reshape(m, t - 1) * mask[:, 1:]).sum()
+        count += float(mask[:, 1:].sum())
+    return total / count
+
+
+def stage2(model, feats, objects, args, tok, log, ckpt_path, pixels=None):
+    """Trains resampler + projection + LM on cached ViT tokens (or, with --finetune-vit, the ViT
+    too on pixels); resumes from ckpt_path if it exists. False when stopped early (--s2-stop-after)."""
+    cfg = model.cfg
+    trainable = list(model.vision.resampler.parameters()) + list(model.vision.proj.parameters()) + list(model.lm.parameters())
+    # Seeded here so the head starts the same whether stage 1 ran in this process or not.
+    torch.manual_seed(args.seed + 4)
+    group_head = GroupCountHead(cfg.lm_width) if args.group_loss else None
+    if group_head is not None:
+        trainable += list(group_head.parameters())
+    if args.finetune_vit:
+        trainable += list(model.vision.vit.parameters())
+    opt = torch.optim.AdamW(trainable, lr=args.s2_lr, weight_decay=0.01)
+    batcher = Batcher(tok, cfg, args.seed + 2, TASKS + ["caption"] * (args.caption_copies - 1) + ["count"] * (args.count_copies - 1),
+                      args.s2_template, args.s2_off_topic)
+    n = len(objects)
+    g = torch.Generator().manual_seed(args.seed + 3)
+    start = 0
+    if os.path.exists(ckpt_path):
+        ck = torch.load(ckpt_path)
+        model.load_state_dict(ck["model"])
+        if group_head is not None:
+            group_head.load_state_dict(ck["group_head"])
+        opt.load_state_dict(ck["opt"])
+        g.set_state(ck["generator"])
+        batcher.rng.bit_generator.state = ck["batcher_rng"]
+        start = ck["step"]
+        log({"phase": "stage2_resumed", "step": start})
+    t0 = time.time()
+    model.train()
+    for step in range(start, args.s2_steps):
+        idx = torch.randint(0, n, (args.s2_batch,), generator=g)
+        for grp in opt.param_groups:
+            grp["lr"] = lr_at(step, args.s2_steps, args.s2_lr, 300)
+        tokens = model.vision.vit(to_pixels(pixels[idx.numpy()], cfg)) if args.finetune_vit else feats[idx].float()
+        visual = model.vision.proj(model.vision.resampler(tokens))
+        batch_objects = [objects[i] for i in idx.tolist()]
+        loss = lm_loss(model, visual, batcher.build(batch_objects), batcher.before, batcher.after)
+        rec = {}
+        if group_head is not None:
+            targets = group_counts(batch_objects)
+            loss_group = F.cross_entropy(group_head(visual).reshape(-1, 10), targets.reshape(-1))
+            rec["loss_group"] = round(float(loss_group), 4)
+            loss = loss + args.group_loss * loss_group
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(trainable, 1.0)
+        opt.step()
+        if step % 100 == 0 or step == args.s2_steps - 1:
+            log({"stage": 2, "step": step, "loss": round(float(loss), 4), **rec, "elapsed": round(time.time() - t0, 1)})
+        stop = args.s2_stop_after and step + 1 == args.s2_stop_after
+        if ((step + 1) % args.s2_ckpt_every == 0 or stop) and step + 1 < args.s2_steps:
+            torch.save({"model": model.state_dict(), "group_head": group_head.state_dict() if group_head else None,
+                        "opt": opt.state_dict(), "generator": g.get_state(), "batcher_rng": batcher.rng.bit_generator.state,
+                        "step": step + 1}, ckpt_path + ".tmp")
+            os.replace(ckpt_path + ".tmp", ckpt_path)
+        if stop:
+            return False
+    model.eval()
+    return True
