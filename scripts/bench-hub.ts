@@ -105,7 +105,7 @@ const caption = gvt.manifest.tasks.caption;
 rows.push(
   await measure('GVT-tiny (app engine)', gvtLoadMs, async () => {
     // A new image each time, as above: encode, prefill the prefix and the question, decode.
-    const visual = await gvt.vision.encode(scene);
+    const { tokens: visual } = await gvt.vision.encode(scene);
     return (await gvt.llm.answer(`bench-${performance.now()}`, visual, caption, { ...GREEDY, maxNewTokens })).stats.newTokens;
   }),
 );

@@ -22,7 +22,7 @@ serve<VisionApi>(self as unknown as DedicatedWorkerGlobalScope, {
     if (!tokenizer) throw new Error('The model is not loaded yet.');
     const { image: decoded, orientation } = await decodeImage(image);
     const start = performance.now();
-    const tokens = await tokenizer.encode(decoded, orientation);
-    return { tokens, encodeMs: performance.now() - start };
+    const { tokens, sceneScore } = await tokenizer.encode(decoded, orientation);
+    return { tokens, sceneScore, encodeMs: performance.now() - start };
   },
 });

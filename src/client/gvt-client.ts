@@ -40,11 +40,11 @@ export class GvtClient {
   }
 
   /** Encodes an image once; later questions about `imageKey` reuse its tokens. */
-  async encode(imageKey: string, image: Blob): Promise<{ encodeMs: number }> {
+  async encode(imageKey: string, image: Blob): Promise<{ encodeMs: number; sceneScore: number | null }> {
     await this.reloadIfRestarted(this.vision);
-    const { tokens, encodeMs } = await this.vision.call('encode', { image }).result;
+    const { tokens, encodeMs, sceneScore } = await this.vision.call('encode', { image }).result;
     this.visualTokens.set(imageKey, tokens);
-    return { encodeMs };
+    return { encodeMs, sceneScore };
   }
 
   hasImage(imageKey: string): boolean {

@@ -1,4 +1,4 @@
-import type { ModelManifest, ResizeFilter } from './manifest';
+import type { ImageFit, ModelManifest, ResizeFilter } from './manifest';
 
 /** A decoded image, 8-bit RGBA, row-major: what ImageData, pngjs and jpeg decoders all produce. */
 export interface RgbaImage {
@@ -130,29 +130,29 @@ function resampleWeights(inSize: number, outSize: number, filter: ResizeFilter) 
   return taps;
 }
 
-/** Resizes to size × size (separable, PIL-style), returning RGB planes as floats 0-255. */
-export function resizeToPlanes(image: RgbaImage, size: number, filter: ResizeFilter): Float32Array[] {
+/** Resizes to outW × outH (separable, PIL-style), returning RGB planes as floats 0-255. */
+export function resizeToPlanes(image: RgbaImage, outW: number, outH: number, filter: ResizeFilter): Float32Array[] {
   const { width: w, height: h, data } = image;
-  const xTaps = resampleWeights(w, size, filter);
-  const yTaps = resampleWeights(h, size, filter);
+  const xTaps = resampleWeights(w, outW, filter);
+  const yTaps = resampleWeights(h, outH, filter);
   const planes: Float32Array[] = [];
-  const rows = new Float32Array(h * size);
+  const rows = new Float32Array(h * outW);
   for (let c = 0; c < 3; c++) {
     for (let y = 0; y < h; y++) {
-      for (let x = 0; x < size; x++) {
+      for (let x = 0; x < outW; x++) {
         const { start, weights } = xTaps[x];
         let sum = 0;
         for (let k = 0; k < weights.length; k++) sum += weights[k] * data[(y * w + start + k) * 4 + c];
-        rows[y * size + x] = sum;
+        rows[y * outW + x] = sum;
       }
     }
-    const plane = new Float32Array(size * size);
-    for (let y = 0; y < size; y++) {
+    const plane = new Float32Array(outW * outH);
+    for (let y = 0; y < outH; y++) {
       const { start, weights } = yTaps[y];
-      for (let x = 0; x < size; x++) {
+      for (let x = 0; x < outW; x++) {
         let sum = 0;
-        for (let k = 0; k < weights.length; k++) sum += weights[k] * rows[(start + k) * size + x];
-        plane[y * size + x] = Math.min(255, Math.max(0, Math.round(sum)));
+        for (let k = 0; k < weights.length; k++) sum += weights[k] * rows[(start + k) * outW + x];
+        plane[y * outW + x] = Math.min(255, Math.max(0, Math.round(sum)));
       }
     }
     planes.push(plane);
@@ -160,9 +160,63 @@ export function resizeToPlanes(image: RgbaImage, size: number, filter: ResizeFil
   return planes;
 }
 
+/** Per channel, the lower median of the outermost rows and columns (each pixel once): a scene's background. */
+export function borderFill(image: RgbaImage): [number, number, number] {
+  const { width: w, height: h, data } = image;
+  const hist = [new Uint32Array(256), new Uint32Array(256), new Uint32Array(256)];
+  let n = 0;
+  const add = (x: number, y: number) => {
+    for (let c = 0; c < 3; c++) hist[c][data[(y * w + x) * 4 + c]]++;
+    n++;
+  };
+  for (let x = 0; x < w; x++) {
+    add(x, 0);
+    if (h > 1) add(x, h - 1);
+  }
+  for (let y = 1; y < h - 1; y++) {
+    add(0, y);
+    if (w > 1) add(w - 1, y);
+  }
+  const rank = (n - 1) >> 1;
+  return hist.map((counts) => {
+    let seen = 0;
+    for (let v = 0; v < 256; v++) {
+      seen += counts[v];
+      if (seen > rank) return v;
+    }
+    return 255;
+  }) as [number, number, number];
+}
+
+/** Width and height of the image inside the square: long side `size`, rounded half up (training/gvt/preprocess.py). */
+export function fittedSize(w: number, h: number, size: number): [number, number] {
+  const long = Math.max(w, h);
+  return [Math.max(1, Math.floor((w * size) / long + 0.5)), Math.max(1, Math.floor((h * size) / long + 0.5))];
+}
+
+/**
+ * RGB planes of size × size. `stretch` resizes to the square; `letterbox` keeps
+ * the proportions: the image's long side becomes `size` and the rest is filled
+ * with the median colour of its border, so a Shapes World scene's padding reads
+ * as more background.
+ */
+export function fitToPlanes(image: RgbaImage, size: number, filter: ResizeFilter, fit: ImageFit): Float32Array[] {
+  if (fit === 'stretch' || image.width === image.height) return resizeToPlanes(image, size, size, filter);
+  const [w, h] = fittedSize(image.width, image.height, size);
+  const inner = resizeToPlanes(image, w, h, filter);
+  const fill = borderFill(image);
+  const x0 = (size - w) >> 1;
+  const y0 = (size - h) >> 1;
+  return inner.map((plane, c) => {
+    const out = new Float32Array(size * size).fill(fill[c]);
+    for (let y = 0; y < h; y++) out.set(plane.subarray(y * w, (y + 1) * w), (y0 + y) * size + x0);
+    return out;
+  });
+}
+
 /**
  * The model's `pixel_values` (1 × 3 × size × size, CHW) for an image: orient,
- * drop alpha onto white (transparent PNGs would otherwise turn black), resize,
+ * drop alpha onto white (transparent PNGs would otherwise turn black), fit to the square,
  * scale to 0-1, normalise by the manifest's mean and std.
  */
 export function preprocess(image: RgbaImage, spec: ModelManifest['image'], orientation = 1): Float32Array {
@@ -170,7 +224,7 @@ export function preprocess(image: RgbaImage, spec: ModelManifest['image'], orien
     throw new ImageInputError(`The image is empty or damaged (${image.width}×${image.height}). Try another file.`);
   }
   const oriented = applyOrientation(flattenAlpha(image), orientation);
-  const planes = resizeToPlanes(oriented, spec.size, spec.resize);
+  const planes = fitToPlanes(oriented, spec.size, spec.resize, spec.fit ?? 'stretch');
   const area = spec.size * spec.size;
   const out = new Float32Array(3 * area);
   for (let c = 0; c < 3; c++) {

@@ -10,6 +10,8 @@ export const PACKAGE_FORMAT = 'gvt-web-package';
 export const PACKAGE_FORMAT_VERSION = 1;
 
 export type ResizeFilter = 'nearest' | 'bilinear' | 'bicubic';
+/** How a non-square image becomes the square input: squashed, or kept in proportion and padded. */
+export type ImageFit = 'stretch' | 'letterbox';
 export type TaskName = 'caption' | 'count' | 'identify' | 'vqa';
 export type FileRole =
   | 'vision_encoder'
@@ -35,6 +37,8 @@ export interface ModelManifest {
     /** Square input side in pixels: the image is resized to size × size. */
     size: number;
     resize: ResizeFilter;
+    /** Absent means `stretch` (packages made before letterboxing). */
+    fit?: ImageFit;
     mean: [number, number, number];
     std: [number, number, number];
   };
@@ -57,6 +61,11 @@ export interface ModelManifest {
   generation: { max_new_tokens: number };
   /** `max_length` is the most positions the decoder reads: prompt and answer together. */
   kv_cache: { layers: number; kv_heads: number; head_dim: number; max_length: number };
+  /**
+   * The vision graph's second output: the probability that the image is in the
+   * model's domain. Below `threshold` the app warns that the model cannot read it.
+   */
+  scene_check?: { output: string; threshold: number; domain: string };
   files: Record<FileRole, PackageFile>;
 }
 
@@ -73,6 +82,7 @@ export class ManifestError extends Error {
 const FILE_ROLES: FileRole[] = ['vision_encoder', 'embed_tokens', 'decoder', 'tokenizer', 'tokenizer_config'];
 const TASKS: TaskName[] = ['caption', 'count', 'identify', 'vqa'];
 const FILTERS: ResizeFilter[] = ['nearest', 'bilinear', 'bicubic'];
+const FITS: ImageFit[] = ['stretch', 'letterbox'];
 
 type Json = Record<string, unknown>;
 
@@ -141,6 +151,7 @@ export function validateManifest(raw: unknown): ModelManifest {
   const image = object(m.image, 'image');
   positiveInt(image.size, 'image.size');
   oneOf(image.resize, 'image.resize', FILTERS);
+  if (image.fit !== undefined) oneOf(image.fit, 'image.fit', FITS);
   triple(image.mean, 'image.mean', false);
   triple(image.std, 'image.std', true);
 
@@ -167,6 +178,14 @@ export function validateManifest(raw: unknown): ModelManifest {
   positiveInt(kv.kv_heads, 'kv_cache.kv_heads');
   positiveInt(kv.head_dim, 'kv_cache.head_dim');
   positiveInt(kv.max_length, 'kv_cache.max_length');
+
+  if (m.scene_check !== undefined) {
+    const check = object(m.scene_check, 'scene_check');
+    string(check.output, 'scene_check.output');
+    string(check.domain, 'scene_check.domain');
+    const t = check.threshold;
+    if (typeof t !== 'number' || !(t > 0 && t < 1)) throw new ManifestError('scene_check.threshold', `must be a number between 0 and 1 (got ${JSON.stringify(t)})`);
+  }
 
   const files = object(m.files, 'files');
   for (const role of FILE_ROLES) {

@@ -26,7 +26,7 @@ export interface LoadResponse {
 export type VisionApi = {
   load: { request: LoadRequest; response: LoadResponse };
   /** The file as the user gave it; the worker decodes it (EXIF orientation applied). */
-  encode: { request: { image: Blob }; response: { tokens: Float32Array; encodeMs: number } };
+  encode: { request: { image: Blob }; response: { tokens: Float32Array; sceneScore: number | null; encodeMs: number } };
 }
 
 export type LlmApi = {

@@ -25,6 +25,7 @@ const reference = JSON.parse(readFileSync(join(TEST_PACKAGE, 'reference.json'), 
   max_new_tokens: number;
   pixel_values_head: number[];
   image_features_head: number[];
+  scene_score: number;
   answers: ReferenceAnswer[];
 };
 
@@ -34,7 +35,7 @@ const greedy = (maxNewTokens: number): GenerationOptions => ({ ...GREEDY, maxNew
 
 beforeAll(async () => {
   engine = await loadEngine(TEST_PACKAGE);
-  visual = await engine.vision.encode(await readPng(join(TEST_PACKAGE, 'reference.png')));
+  visual = (await engine.vision.encode(await readPng(join(TEST_PACKAGE, 'reference.png')))).tokens;
 });
 afterAll(() => engine?.release());
 
@@ -46,6 +47,27 @@ describe('parity with the PyTorch reference', () => {
 
   it('gives the same visual tokens', () => {
     reference.image_features_head.forEach((v, i) => expect(visual[i]).toBeCloseTo(v, 4));
+  });
+
+  it('gives the same scene-check score', async () => {
+    const { sceneScore } = await engine.vision.encode(await readPng(join(TEST_PACKAGE, 'reference.png')));
+    expect(sceneScore).toBeCloseTo(reference.scene_score, 4);
+  });
+
+  it('letterboxes a 16:9 image as training does: proportions kept, padded with the border colour', async () => {
+    const { image } = engine.manifest;
+    const size = image.size;
+    const pixels = preprocess(await readPng(join(TEST_PACKAGE, 'reference-wide.png')), image);
+    const fitted = await readPng(join(TEST_PACKAGE, 'reference-wide-fitted.png'));
+    let worst = 0;
+    for (let c = 0; c < 3; c++) {
+      for (let i = 0; i < size * size; i++) {
+        const level = (pixels[c * size * size + i] * image.std[c] + image.mean[c]) * 255;
+        worst = Math.max(worst, Math.abs(level - fitted.data[i * 4 + c]));
+      }
+    }
+    // PIL rounds between its two resize passes, the engine only at the end.
+    expect(worst).toBeLessThanOrEqual(2);
   });
 
   it.each(reference.answers.map((a) => [a.question, a] as const))('builds the same prompt ids for "%s"', (question, expected) => {
@@ -122,9 +144,11 @@ describe('KV cache and prefix reuse', () => {
     expect(a.tokenIds).not.toEqual(g.tokenIds);
   });
 
-  it('types any text without error: unknown words fall back to bytes', () => {
+  it('types any text without error: unknown words fall back to bytes, read case-blind', () => {
     const ids = engine.llm.tokenizer.encode('Qu’est-ce que c’est? 🦒 zebra-like');
     expect(ids.length).toBeGreaterThan(5);
-    expect(engine.llm.tokenizer.decode(ids)).toBe('Qu’est-ce que c’est? 🦒 zebra-like');
+    // The tokenizer's Lowercase normalizer: the model reads "IS THERE" as "is there".
+    expect(engine.llm.tokenizer.decode(ids)).toBe('qu’est-ce que c’est? 🦒 zebra-like');
+    expect(engine.llm.tokenizer.encode('IS THERE A RED CIRCLE?')).toEqual(engine.llm.tokenizer.encode('is there a red circle?'));
   });
 });

@@ -86,7 +86,7 @@ describe('preprocess', () => {
     const data = new Uint8ClampedArray(w * w * 4);
     for (let y = 0; y < w; y++) for (let x = 0; x < w; x++) data.set(x % 2 ? [255, 255, 255, 255] : [0, 0, 0, 255], (y * w + x) * 4);
     for (const filter of ['bilinear', 'bicubic'] as const) {
-      const [red] = resizeToPlanes({ width: w, height: w, data }, 4, filter);
+      const [red] = resizeToPlanes({ width: w, height: w, data }, 4, 4, filter);
       for (const v of red) expect(Math.abs(v - 127.5)).toBeLessThan(20);
     }
   });

@@ -57,6 +57,9 @@ describe('validateManifest', () => {
     ['files.tokenizer.sha256', (m: any) => (m.files.tokenizer.sha256 = 'xyz'), 'hex'],
     ['files.vision_encoder.path', (m: any) => (m.files.vision_encoder.path = '../secret.onnx'), 'inside the package'],
     ['format_version', (m: any) => (m.format_version = 2), 'cannot read version 2'],
+    ['image.fit', (m: any) => (m.image.fit = 'crop'), 'must be one of stretch, letterbox'],
+    ['scene_check.threshold', (m: any) => (m.scene_check = { output: 'scene_score', threshold: 1.5, domain: 'x' }), 'between 0 and 1'],
+    ['scene_check.output', (m: any) => (m.scene_check = { threshold: 0.5, domain: 'x' }), 'is missing'],
   ])('names the field %s when it is wrong', (field, spoil, problem) => {
     const m = manifest();
     spoil(m);
