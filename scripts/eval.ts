@@ -3,9 +3,10 @@
  *
  * Scores a model package (default public/models/gvt-tiny) on a Shapes World
  * evaluation folder through the same TypeScript engine the browser runs
- * (onnxruntime-web, WASM, in Node), greedy. Prints per-task scores; with
- * --json the last line is one JSON object with count, identify, vqa,
- * caption_exact, caption_f1 (fractions 0-1).
+ * (onnxruntime-web, WASM, in Node), greedy, each question sent as the question
+ * box sends it. Prints per-task scores and how many images the scene check
+ * called not a scene; with --json the last line is one JSON object with count,
+ * identify, vqa, caption_exact, caption_f1 (fractions 0-1) and scene_flagged.
  */
 import { resolve } from 'node:path';
 import { evaluatePackage } from '../src/eval/evaluate';
@@ -41,7 +42,7 @@ const pct = (x: number | null) => (x === null ? '   -  ' : `${(100 * x).toFixed(
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const { report, answers, seconds } = await evaluatePackage(resolve(args.model), resolve(args.data), {
+  const { report, sceneFlags, answers, seconds } = await evaluatePackage(resolve(args.model), resolve(args.data), {
     limit: args.limit,
     onProgress: args.json
       ? undefined
@@ -60,13 +61,17 @@ async function main() {
     `vqa            ${pct(report.vqa)}  (n=${report.n.vqa})`,
     `caption exact  ${pct(report.caption_exact)}  (n=${report.n.caption})`,
     `caption F1     ${pct(report.caption_f1)}`,
+    sceneFlags
+      ? `scene check    ${sceneFlags.flagged.length} of ${sceneFlags.images} images called not a scene${sceneFlags.flagged.length ? ` (${sceneFlags.flagged.slice(0, 5).join(', ')})` : ''}`
+      : 'scene check    none in this package',
   ];
   const wrong = answers.filter((a) => !a.correct).slice(0, args.errors);
   for (const a of wrong) lines.push(`  x ${a.id} ${a.task}: ${JSON.stringify(a.question)} -> ${JSON.stringify(a.output)} (truth ${JSON.stringify(a.answer)})`);
   for (const line of lines) (args.json ? console.error : console.log)(line);
   if (args.json) {
     const { count, identify, vqa, caption_exact, caption_f1 } = report;
-    console.log(JSON.stringify({ count, identify, vqa, caption_exact, caption_f1, n: answers.length, count_by_objects: report.count_by_objects }));
+    const scene_flagged = sceneFlags ? sceneFlags.flagged.length : null;
+    console.log(JSON.stringify({ count, identify, vqa, caption_exact, caption_f1, n: answers.length, scene_flagged, count_by_objects: report.count_by_objects }));
   }
 }
 

@@ -4,7 +4,7 @@ import { HubClient } from '../client/hub-client';
 import { clearModelCache, listCachedFiles, type CachedFile } from '../client/model-cache';
 import type { GenerationOptions, GenerationStats } from '../engine/language-model';
 import type { FileProgress } from '../engine/package';
-import { taskPrompt, type TaskRequest } from '../engine/prompt';
+import { freePrompt, taskPrompt, type TaskRequest } from '../engine/prompt';
 import type { Backend } from '../engine/runtime';
 import { GREEDY } from '../engine/sampling';
 import { findHubModel, type HubModel } from '../hub/catalogue';
@@ -14,7 +14,6 @@ import type { Box } from '../hub/vlm-tasks';
 import { taskQuestion } from '../hub/vlm-tasks';
 import type { HubApi, HubLoadResponse } from '../worker-api/messages';
 import { hubEndpoint, loadModelChoice, saveModelChoice } from './model-choice';
-import { freePrompt } from './prompts';
 import { loadSettings, sanitizeSettings, saveSettings, type Settings } from './settings';
 
 export const DEFAULT_MODEL_URL = `${import.meta.env.BASE_URL}models/gvt-tiny/`;
@@ -55,6 +54,8 @@ export interface ImageState {
   url: string;
   name: string;
   encodeMs: number | null;
+  /** The package's scene check for this image (null: none, or not encoded yet). */
+  sceneScore: number | null;
 }
 
 /** One image and the conversation about it. */
@@ -181,7 +182,7 @@ export const useAppStore = create<AppState>((set, get) => {
     if (!blob) return Promise.resolve();
     const work = client
       .encode(image.key, blob)
-      .then(({ encodeMs }) => updateImage(image.key, { encodeMs }))
+      .then(({ encodeMs, sceneScore }) => updateImage(image.key, { encodeMs, sceneScore }))
       .catch((error) => {
         set({ error: messageOf(error) });
         throw error;
@@ -341,7 +342,7 @@ export const useAppStore = create<AppState>((set, get) => {
         set({ error: problem }); // the current image and its conversation stay
         return;
       }
-      const image: ImageState = { key: `image-${nextId++}`, url: URL.createObjectURL(file), name: file.name, encodeMs: null };
+      const image: ImageState = { key: `image-${nextId++}`, url: URL.createObjectURL(file), name: file.name, encodeMs: null, sceneScore: null };
       cancelCurrent?.();
       blobs.set(image.key, file);
       const thread: Thread = { id: `thread-${nextId++}`, image, messages: [] };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { splitTemplate, taskPrompt } from '../../src/engine/prompt';
-import { freePrompt } from '../../src/store/prompts';
+import { freePrompt } from '../../src/engine/prompt';
 
 const tasks = {
   caption: 'Describe the image in detail in a sentence: This is an image of',
