@@ -8,6 +8,7 @@ import { LoadProgress } from './LoadProgress';
 import { ModelPanel } from './ModelPanel';
 import { OfflineStatus } from './OfflineStatus';
 import { QuestionBox } from './QuestionBox';
+import { SceneNotice } from './SceneNotice';
 import { SettingsPanel } from './SettingsPanel';
 import { TaskBar } from './TaskBar';
 
@@ -65,6 +66,7 @@ export function App() {
           {/* The controls sit above the conversation, so a streaming answer never moves them (Stop stays put). */}
           <TaskBar />
           <QuestionBox />
+          <SceneNotice />
           <Conversation />
         </section>
       </main>

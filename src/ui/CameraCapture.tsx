@@ -73,7 +73,12 @@ export function CameraCapture({ onCapture, onClose }: Props) {
   return (
     <div className="camera" data-testid="camera">
       <video ref={video} muted playsInline aria-label="Camera preview" />
-      {!live && <p className="muted">Starting the camera…</p>}
+      {live ? (
+        // GVT-tiny learnt cards that fill most of the frame; a small card in a busy room reads as a photo.
+        <p className="muted">Hold the card close, so that it fills most of the picture.</p>
+      ) : (
+        <p className="muted">Starting the camera…</p>
+      )}
       <div className="inputs">
         <button type="button" onClick={capture} disabled={!live}>
           Take photo

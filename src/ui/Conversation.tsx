@@ -57,8 +57,12 @@ export function Conversation() {
       {messages.map((m, i) => {
         const last = i === messages.length - 1;
         const streaming = generating && last && m.role === 'assistant';
-        const count = m.role === 'assistant' && m.task === 'count' && m.text ? firstInteger(m.text) : undefined;
-        const exists = m.role === 'assistant' && m.task === 'identify' && m.text ? yesOrNo(m.text) : undefined;
+        // A free question answered with a bare number or Yes/No ("how many stars?", "is there a red circle?") shows it large too.
+        const bare = m.role === 'assistant' && m.task === 'vqa' && !streaming ? /^\s*(\d+|yes|no)\.?\s*$/i.exec(m.text)?.[1] : undefined;
+        const count =
+          m.role === 'assistant' && m.text && (m.task === 'count' || (bare !== undefined && /\d/.test(bare))) ? firstInteger(m.text) : undefined;
+        const exists =
+          m.role === 'assistant' && m.text && (m.task === 'identify' || (bare !== undefined && !/\d/.test(bare))) ? yesOrNo(m.text) : undefined;
         return (
           <li
             key={m.id}
