@@ -13,7 +13,7 @@ import re
 
 from .shapes import COLORS, SHAPES, caption, question_for
 
-REFUSAL = "I can only count, find and describe the coloured shapes in the picture. Try: How many red stars are there?"
+REFUSAL = "I can only count, find and describe the coloured shapes in this picture, for example: how many red stars are there?"
 
 PICTURES = {"train": ["the image", "this image", "the picture", "this picture", "the photo", "this photo"],
             "heldout": ["the pic", "this pic", "the card", "this photograph"]}
