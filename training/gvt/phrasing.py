@@ -108,6 +108,29 @@ def _pick(rng, options):
     return options[int(rng.integers(len(options)))]
 
 
+def unknown_word(rng):
+    """A made-up word, outside the tokenizer's vocabulary (it reads as bytes): visitors use words
+    the grammar never had. In a filler it must change nothing; as the thing asked about, it is
+    something Shapes World has not got."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return "".join(letters[int(rng.integers(26))] for _ in range(int(rng.integers(3, 9))))
+
+
+def _unknown_filler(rng, text):
+    """Now and then a word or two the model has never seen, before, after or in the middle."""
+    if rng.random() >= 0.35:
+        return text
+    where = rng.integers(3)
+    words = " ".join(unknown_word(rng) for _ in range(int(rng.integers(1, 3))))
+    if where == 0:
+        return f"{words}, {text}"
+    if where == 1:
+        return f"{text} {words}"
+    parts = text.split(" ")
+    cut = int(rng.integers(1, len(parts))) if len(parts) > 1 else 1
+    return " ".join(parts[:cut] + [words] + parts[cut:])
+
+
 def _article(word):
     return "an" if word[0] in "aeiou" else "a"
 
@@ -117,6 +140,8 @@ def _fill(rng, split, frame, **slots):
     text = frame.format(L=_pick(rng, PLACES[split]), Q=_pick(rng, ENDS[split]), S=_pick(rng, STOPS[split]),
                         I=_pick(rng, PICTURES[split]), C="colour" if rng.random() < 0.5 else "color", **slots)
     text = _pick(rng, FILLERS[split]) + text
+    if split == "train":
+        text = _unknown_filler(rng, text)
     return text[0].upper() + text[1:] if rng.random() < 0.5 else text
 
 
@@ -149,10 +174,12 @@ def ask(task, scene, rng, split="train"):
 
 
 def off_topic(rng, split="train"):
-    """(a question GVT-tiny cannot answer, REFUSAL)."""
+    """(a question GVT-tiny cannot answer, REFUSAL). In training, half the things asked about
+    are made-up words, so any unknown thing, not only the listed ones, gets the refusal."""
     if rng.random() < 0.5:
         return _fill(rng, split, _pick(rng, GENERAL[split]) + "{Q}"), REFUSAL
-    return _fill(rng, split, _pick(rng, ABOUT_THING[split]), T=_pick(rng, THINGS[split])), REFUSAL
+    thing = unknown_word(rng) if split == "train" and rng.random() < 0.5 else _pick(rng, THINGS[split])
+    return _fill(rng, split, _pick(rng, ABOUT_THING[split]), T=thing), REFUSAL
 
 
 def vocabulary_texts():

@@ -74,7 +74,7 @@ def parser():
     ap.add_argument("--s1-world-lr", type=float, default=1e-3)
     ap.add_argument("--s1-targets", choices=["patch", "image"], default="patch")
     ap.add_argument("--s1-object-weight", type=float, default=10.0, help="weight of object patches in the patch losses")
-    ap.add_argument("--s2-steps", type=int, default=3000)
+    ap.add_argument("--s2-steps", type=int, default=2200)
     ap.add_argument("--s2-batch", type=int, default=32)
     ap.add_argument("--s2-images", type=int, default=0, help="stage 2 uses the first N images (0: all)")
     ap.add_argument("--s2-lr", type=float, default=2e-3)
