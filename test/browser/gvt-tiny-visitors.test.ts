@@ -81,6 +81,6 @@ describe.skipIf(!existsSync(GVT_TINY))('GVT-tiny as a visitor uses it', () => {
     // An off-topic question gets one honest sentence, not a made-up scene.
     await ask(page, 'What is the capital of France?');
     await answerDone(page);
-    expect(await answerText(page)).toMatch(/^I can only /);
+    expect((await answerText(page)).trim()).toMatch(/^I can only .*\?$/);
   });
 });
