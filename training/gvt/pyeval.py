@@ -7,10 +7,10 @@ import torch
 from PIL import Image
 
 from .score import score_caption, score_count, score_identify, score_vqa
-from .export import TASKS as PROMPTS
 from .photo import SPEC, photograph
 from .phrasing import ask
 from .shapes import TASKS, question_for, random_scene, render
+from .stage2 import free_prompt
 from .pixels import to_pixels
 
 
@@ -26,7 +26,7 @@ def make_items(n, seed, size, paraphrase=False, photo=False):
         for task in TASKS:
             if paraphrase:
                 q, a = ask(task, scene, rng, "heldout")
-                q = PROMPTS["vqa"].replace("{question}", q.strip())
+                q = free_prompt(q)
             else:
                 q, a = question_for(task, scene, rng)
             items.append({"img": len(pixels) - 1, "task": task, "question": q, "answer": a, "n": len(scene["objects"])})
