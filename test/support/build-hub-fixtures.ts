@@ -1,14 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROOT } from './paths';
 
 /**
  * Tiny random-weight stand-ins for the Hub repos the app downloads
  * (`{owner}/{name}/...` in the real layouts) and `fixtures.json` listing each
- * file's size and sha256; built by training/hub_fixtures (see its README.md).
+ * file's size and sha256; built by tools/hub_fixtures (see its README.md).
  */
 export const HUB_FIXTURES = fileURLToPath(new URL('../fixtures/generated/hub/', import.meta.url));
 
@@ -25,7 +25,7 @@ export interface HubFixtures {
 
 /** Hash of the Python sources that make the fixtures: a change rebuilds them. */
 function sourceHash(): string {
-  const dir = join(ROOT, 'training', 'hub_fixtures');
+  const dir = join(ROOT, 'tools', 'hub_fixtures');
   const hash = createHash('sha256');
   for (const name of readdirSync(dir).filter((n) => n.endsWith('.py')).sort()) hash.update(name).update(readFileSync(join(dir, name)));
   return hash.digest('hex');
@@ -40,9 +40,10 @@ export function buildHubFixtures(): HubFixtures {
     rmSync(HUB_FIXTURES, { recursive: true, force: true });
     mkdirSync(HUB_FIXTURES, { recursive: true });
     execFileSync('/usr/bin/python3', ['-m', 'hub_fixtures.make_hub_fixtures', '--out', HUB_FIXTURES], {
-      cwd: join(ROOT, 'training'),
+      cwd: ROOT,
       stdio: 'inherit',
-      env: { ...process.env, OMP_NUM_THREADS: '2' },
+      // tools/ holds the hub_fixtures package, training/ the gvt package it uses.
+      env: { ...process.env, PYTHONPATH: [join(ROOT, 'tools'), join(ROOT, 'training')].join(delimiter), OMP_NUM_THREADS: '2' },
     });
     writeFileSync(stamp, hash);
   }

@@ -4,11 +4,15 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, TEST_PACKAGE } from './paths';
 
-/** Hash of the Python sources that make the package: a change rebuilds it. */
+/** The builder (tools/make_test_package.py), run with training/ on the path for the gvt package it uses. */
+const BUILDER = join(ROOT, 'tools', 'make_test_package.py');
+
+/** Hash of the Python sources that make the package (the builder and training/gvt): a change rebuilds it. */
 function sourceHash(): string {
   const dir = join(ROOT, 'training', 'gvt');
   const hash = createHash('sha256');
   for (const name of readdirSync(dir).filter((n) => n.endsWith('.py')).sort()) hash.update(name).update(readFileSync(join(dir, name)));
+  hash.update('tools/make_test_package.py').update(readFileSync(BUILDER));
   return hash.digest('hex');
 }
 
@@ -16,10 +20,10 @@ export default function setup(): void {
   const stamp = join(TEST_PACKAGE, '.source-hash');
   const hash = sourceHash();
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return;
-  execFileSync('/usr/bin/python3', ['-m', 'gvt.make_test_package', '--out', TEST_PACKAGE, '--seed', '0'], {
-    cwd: join(ROOT, 'training'),
+  execFileSync('/usr/bin/python3', [BUILDER, '--out', TEST_PACKAGE, '--seed', '0'], {
+    cwd: ROOT,
     stdio: 'inherit',
-    env: { ...process.env, OMP_NUM_THREADS: '2' },
+    env: { ...process.env, PYTHONPATH: join(ROOT, 'training'), OMP_NUM_THREADS: '2' },
   });
   writeFileSync(stamp, hash);
 }

@@ -1,5 +1,5 @@
 /**
- * The tiny Hub stand-ins (training/hub_fixtures) run through the real
+ * The tiny Hub stand-ins (tools/hub_fixtures) run through the real
  * @huggingface/transformers code in Node (onnxruntime-node): AutoProcessor and
  * the model class load each repo from disk in every dtype the repos ship, a
  * real photo goes through the processor, and generate() + decoding work. The

@@ -5,7 +5,10 @@ their real file layouts, plus DIR/fixtures.json (every file's size and sha256):
   DIR/HuggingFaceTB/SmolVLM-500M-Instruct/
   DIR/onnx-community/Florence-2-base-ft/
 
-  cd training && OMP_NUM_THREADS=2 /usr/bin/python3 -m hub_fixtures.make_hub_fixtures --out DIR
+  PYTHONPATH=training:tools OMP_NUM_THREADS=2 /usr/bin/python3 -m hub_fixtures.make_hub_fixtures --out DIR
+
+(from the repository root; training/ for the gvt package, whose tokenizer and
+quantizer it uses).
 
 Deterministic: the same sources give the same bytes. See README.md here.
 """
@@ -17,7 +20,7 @@ import os
 import shutil
 import sys
 
-if __package__ in (None, ""):  # run as a file: python3 training/hub_fixtures/make_hub_fixtures.py
+if __package__ in (None, ""):  # run as a file: PYTHONPATH=training python3 tools/hub_fixtures/make_hub_fixtures.py
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     __package__ = "hub_fixtures"
 
@@ -44,7 +47,7 @@ def file_list(folder):
 def build_all(out):
     torch.set_num_threads(max(1, min(2, torch.get_num_threads())))
     os.makedirs(out, exist_ok=True)
-    summary, manifest = {}, {"generator": "training/hub_fixtures/make_hub_fixtures.py", "repos": {}}
+    summary, manifest = {}, {"generator": "tools/hub_fixtures/make_hub_fixtures.py", "repos": {}}
     for repo in REPOS:
         folder = os.path.join(out, *repo.split("/"))
         shutil.rmtree(folder, ignore_errors=True)

@@ -1,7 +1,11 @@
 """A small random-weight package plus PyTorch reference outputs, for testing the
 TS engine end to end without a trained model.
 
-  cd training && OMP_NUM_THREADS=2 /usr/bin/python3 -m gvt.make_test_package --out DIR [--seed 0]
+  PYTHONPATH=training OMP_NUM_THREADS=2 /usr/bin/python3 tools/make_test_package.py --out DIR [--seed 0]
+
+(from the repository root; `npm run test-package -- --out DIR` runs the same).
+A test-only builder: it uses training/gvt's model and exporter but is no part
+of training, so it lives in tools/.
 
 Writes the package (manifest.json, three ONNX graphs, tokenizer files),
 DIR/reference.png (exactly image.size px, so no resize is involved),
@@ -19,11 +23,11 @@ import os
 import torch
 from PIL import Image, ImageDraw
 
-from .export import TEMPLATE, export_package
-from .model import GVT, GVTConfig
-from .preprocess import fit
-from .reference import generate, pixel_values
-from .tokenizer import ByteWordTokenizer
+from gvt.export import TEMPLATE, export_package
+from gvt.model import GVT, GVTConfig
+from gvt.preprocess import fit
+from gvt.reference import generate, pixel_values
+from gvt.tokenizer import ByteWordTokenizer
 
 QUESTIONS = ["How many stars are there in the image?", "Does a red circle exist in the image?"]
 MAX_NEW_TOKENS = 12
