@@ -4,6 +4,7 @@ scaled_dot_product_attention) so every graph exports at opset 17 on torch 1.13.
 """
 
 import math
+import os
 from dataclasses import dataclass, asdict
 
 import torch
@@ -251,3 +252,12 @@ class GVT(nn.Module):
         self.cfg = cfg
         self.vision = VisionEncoder(cfg)
         self.lm = LanguageModel(cfg)
+
+
+def load_model(run):
+    """The trained GVT of a run folder (RUN/model.pt: weights and config), in eval mode."""
+    ckpt = torch.load(os.path.join(run, "model.pt"))
+    cfg = GVTConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in ckpt["config"].items()})
+    model = GVT(cfg)
+    model.load_state_dict(ckpt["model"])
+    return model.eval()

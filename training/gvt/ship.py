@@ -11,9 +11,9 @@ import json
 import os
 
 from .export import export_package
+from .model import load_model
 from .quantize import quantize_package
 from .tokenizer import ByteWordTokenizer
-from .train import load_model
 
 DESCRIPTION = ("GVT-tiny: a small GVT (ViT tokenizer pre-trained with patch-level targets, perceiver resampler, "
                "decoder LM) trained from scratch on Shapes World. It counts, identifies and describes flat coloured "

@@ -198,13 +198,5 @@ def main(argv=None):
             json.dump({"train_seconds": round(train_s, 1), **scores}, f, indent=2)
 
 
-def load_model(run):
-    ckpt = torch.load(os.path.join(run, "model.pt"))
-    cfg = GVTConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in ckpt["config"].items()})
-    model = GVT(cfg)
-    model.load_state_dict(ckpt["model"])
-    return model.eval()
-
-
 if __name__ == "__main__":
     main()
