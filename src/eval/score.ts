@@ -1,14 +1,11 @@
 /**
- * Shapes World scoring, as ../shared/shapes-world.md defines it (GVTBench's
- * rules): count by the first integer (number words count), identify by
- * yes/no containment, vqa by normalised exact match, captions parsed back to a
- * multiset of (count, colour, shape) groups for exact match and group F1.
- * training/gvt/score.py applies the same rules in Python.
+ * Shapes World scoring (GVTBench's rules): count by the first integer (number
+ * words count), identify by yes/no containment, vqa by normalised exact match,
+ * captions parsed back to a multiset of (count, colour, shape) groups for
+ * exact match and group F1. training/gvt/score.py applies the same rules in
+ * Python. The words come from the Shapes World vocabulary.
  */
-
-export const SHAPES = ['circle', 'square', 'triangle', 'star'] as const;
-export const COLORS = ['red', 'orange', 'yellow', 'green', 'blue', 'purple'] as const;
-export const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'] as const;
+import { COLORS, NUMBER_WORDS, numberFromWord, SHAPES } from '../shapes-world/vocabulary';
 
 export type Task = 'count' | 'identify' | 'vqa' | 'caption';
 
@@ -17,9 +14,13 @@ const INTEGER = new RegExp(`\\d+|\\b(?:${NUMBER_WORDS.join('|')})\\b`, 'i');
 /** The first integer in the text, digits or a number word zero-nine; null when none. */
 export function firstInteger(text: string): number | null {
   const m = INTEGER.exec(text);
-  if (!m) return null;
-  const token = m[0].toLowerCase();
-  return /^\d+$/.test(token) ? Number.parseInt(token, 10) : NUMBER_WORDS.indexOf(token as (typeof NUMBER_WORDS)[number]);
+  return m ? numberFromWord(m[0]) : null;
+}
+
+/** Yes or No in an identify answer, as GVTBench reads it (the word, any case); null when it says neither. */
+export function yesOrNo(text: string): 'Yes' | 'No' | null {
+  const match = /\b(yes|no)\b/i.exec(text);
+  return match ? (match[1].toLowerCase() === 'yes' ? 'Yes' : 'No') : null;
 }
 
 export function scoreCount(output: string, answer: string): boolean {
@@ -50,12 +51,7 @@ export function parseCaption(text: string): Map<string, number> {
   const groups = new Map<string, number>();
   const re = new RegExp(`\\b(\\w+) (${COLORS.join('|')}) (${SHAPES.join('|')})s?\\b`, 'g');
   for (const m of normalize(text).matchAll(re)) {
-    const word = m[1];
-    const n = NUMBER_WORDS.includes(word as (typeof NUMBER_WORDS)[number])
-      ? NUMBER_WORDS.indexOf(word as (typeof NUMBER_WORDS)[number])
-      : /^\d+$/.test(word)
-        ? Number.parseInt(word, 10)
-        : null;
+    const n = numberFromWord(m[1]);
     if (n === null) continue;
     const key = `${n} ${m[2]} ${m[3]}`;
     groups.set(key, (groups.get(key) ?? 0) + 1);

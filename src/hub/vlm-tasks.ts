@@ -5,6 +5,7 @@
  */
 import type { TaskRequest } from '../engine/prompt';
 import type { HubArchitecture } from './catalogue';
+import { article } from '../shapes-world/vocabulary';
 
 /** The same tasks as for GVT packages; `vqa` is a free question. */
 export type HubTask = TaskRequest['task'];
@@ -25,8 +26,6 @@ export function unsupportedReason(architecture: HubArchitecture, task: HubTask):
   }
   return null;
 }
-
-const article = (noun: string) => (/^[aeiou]/i.test(noun) ? 'an' : 'a');
 
 /** The text the user sees for a task, which for SmolVLM is also what the model is asked. */
 export function taskQuestion(request: TaskRequest): string {
