@@ -107,13 +107,9 @@ export class LanguageModel {
     };
   }
 
-  hasPrefix(imageKey: string): boolean {
-    return this.prefixes.has(imageKey);
-  }
-
   /**
    * Answers a question about an image. `visualTokens` may be null when the
-   * image's prefix is cached (see hasPrefix). Text streams through `onText`;
+   * image's prefix is cached (a follow-up question). Text streams through `onText`;
    * an aborted signal ends generation with what was produced so far.
    */
   async answer(

@@ -30,10 +30,6 @@ export class VisionTokenizer {
   async encode(image: RgbaImage, orientation = 1): Promise<VisionOutput> {
     const { size } = this.manifest.image;
     const pixels = preprocess(image, this.manifest.image, orientation);
-    return this.encodePixels(pixels, size);
-  }
-
-  async encodePixels(pixels: Float32Array, size: number): Promise<VisionOutput> {
     const input = new ort.Tensor('float32', pixels, [1, 3, size, size]);
     const outputs = await this.session.run({ pixel_values: input });
     const features = outputs.image_features;

@@ -17,9 +17,6 @@ export const HUB_PARTIAL_CACHE = 'gvt-web-hub-partial-v1';
 const INFO = 'x-gvt-info';
 const OFFSET = 'gvt-offset';
 
-/** Plain-http pages have no Cache Storage: callers fall back to memory. */
-export const cacheStorageAvailable = () => typeof caches !== 'undefined';
-
 // Header values must be ASCII; file names need not be.
 const encode = (info: object) => encodeURIComponent(JSON.stringify(info));
 function decode<T>(res: Response): T | null {

@@ -88,8 +88,6 @@ export interface RetryOptions {
 export interface DownloadOptions extends RetryOptions {
   store: HubStore;
   onProgress?: (progress: FileProgress) => void;
-  /** Known from elsewhere (a manifest, the Hub's API): preferred over the response headers. */
-  expected?: { size?: number; sha256?: string };
   /** Bytes between checkpoints of the partial file; default 8 MiB. */
   checkpointBytes?: number;
 }
@@ -198,14 +196,14 @@ export async function downloadFile(
 ): Promise<{ info: StoredFile; bytes: Uint8Array }> {
   const { store, signal } = o;
   const hit = await store.get(t.url);
-  if (hit && (!o.expected?.sha256 || hit.info.sha256 === o.expected.sha256)) {
+  if (hit) {
     const bytes = await hit.bytes();
     o.onProgress?.({ file: t.file, loaded: bytes.byteLength, total: hit.info.size });
     return { info: hit.info, bytes };
   }
   const remote = o.remote ?? (await remoteFile(t, o));
-  let size = o.expected?.size ?? remote.size;
-  const sha256 = o.expected?.sha256 ?? remote.sha256;
+  let size = remote.size;
+  const sha256 = remote.sha256;
 
   let partial = await store.getPartial(t.url);
   const p = partial?.info;
@@ -323,7 +321,7 @@ export async function planFiles(targets: HubFile[], o: RetryOptions & { store: H
  */
 export async function downloadFiles(
   targets: HubFile[],
-  o: Omit<DownloadOptions, 'onProgress' | 'expected'> & { onProgress?: (progress: ListProgress) => void },
+  o: Omit<DownloadOptions, 'onProgress'> & { onProgress?: (progress: ListProgress) => void },
 ): Promise<StoredFile[]> {
   const plans = await planFiles(targets, o);
   const sizes = plans.map((p) => p.stored?.size ?? p.remote?.size ?? 0);

@@ -1,6 +1,7 @@
-"""Photographed Shapes World scenes (../shared/shapes-world.md, "Photographed
-scenes"): the scene printed on a card with hand-cut edges, lying tilted on a
-desk, lit unevenly and taken with a phone or webcam.
+"""Photographed Shapes World scenes (the "Photographed scenes" of the Shapes
+World data spec that gvt/shapes.py implements): the scene printed on a card
+with hand-cut edges, lying tilted on a desk, lit unevenly and taken with a
+phone or webcam.
 
 `photograph(scene, frame, rng, ranges)` returns the frame (PIL RGB, frame ×
 frame px), the label map of the same frame (PIL "L", shapes.label_value per

@@ -1,4 +1,4 @@
-"""GVTBench-style scoring, as ../shared/shapes-world.md defines it (the same rules as src/eval/score.ts)."""
+"""GVTBench-style scoring of Shapes World answers (the same rules as src/eval/score.ts)."""
 
 import re
 

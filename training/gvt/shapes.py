@@ -1,4 +1,5 @@
-"""Shapes World (../shared/shapes-world.md): scenes, rendering, questions, answers.
+"""Shapes World, as its data spec (kept outside this repository) defines it:
+scenes, rendering, questions, answers.
 
 Every coordinate is a fraction of the canvas width W, so one scene renders at
 any size. `random_scene(rng)` samples a scene, `render(scene, size)` draws it,
