@@ -74,7 +74,7 @@ def parser():
     ap.add_argument("--s1-world-lr", type=float, default=1e-3)
     ap.add_argument("--s1-targets", choices=["patch", "image"], default="patch")
     ap.add_argument("--s1-object-weight", type=float, default=10.0, help="weight of object patches in the patch losses")
-    ap.add_argument("--s2-steps", type=int, default=2200)
+    ap.add_argument("--s2-steps", type=int, default=4500)
     ap.add_argument("--s2-batch", type=int, default=32)
     ap.add_argument("--s2-images", type=int, default=0, help="stage 2 uses the first N images (0: all)")
     ap.add_argument("--s2-lr", type=float, default=2e-3)
@@ -86,8 +86,8 @@ def parser():
     ap.add_argument("--until", choices=["stage1", "all"], default="all", help="stop after this phase")
     ap.add_argument("--s2-stop-after", type=int, default=0,
                     help="stop after this many stage-2 steps with a checkpoint, as a stopped session would (tests resuming)")
-    ap.add_argument("--caption-copies", type=int, default=1)
-    ap.add_argument("--count-copies", type=int, default=1)
+    ap.add_argument("--caption-copies", type=int, default=2)
+    ap.add_argument("--count-copies", type=int, default=2)
     ap.add_argument("--group-loss", type=float, default=1.0, help="weight of the stage-2 group-count loss on the visual tokens")
     ap.add_argument("--finetune-vit", action="store_true", help="stage 2 trains the ViT too (ablation; no feature cache)")
     ap.add_argument("--data-cache", help="pickle of the clean data set, written if missing (experiments)")
@@ -119,14 +119,16 @@ def run_stage1(model, cfg, args, log, path):
     save = lambda name: torch.save({"vit": vit.state_dict(), "heads": heads.state_dict(), "config": cfg.to_dict()}, path(name))
     load = lambda file: [m.load_state_dict(torch.load(file)[k]) for m, k in ((vit, "vit"), (heads, "heads"))]
     clean = args.stage1 or (path("stage1-clean.pt") if os.path.exists(path("stage1-clean.pt")) else None)
+    # A run resumed after part 3 needs neither the clean checkpoint nor the clean data.
+    finished = args.world_images and os.path.exists(path("stage1.pt"))
     data = None
-    if not clean or not args.world_images:
+    if (not clean and not finished) or not args.world_images:
         data = _cached(args.data_cache, lambda: make_dataset(args.images, args.seed, cfg.image_size, cfg.grid, workers=args.data_workers))
         log({"phase": "data", "images": len(data["pixels"])})
-    if clean:
+    if clean and not finished:
         load(clean)
         log({"phase": "stage1_clean_loaded", "from": clean})
-    else:
+    elif not finished:
         if args.stage1_part1:
             load(args.stage1_part1)
             log({"phase": "stage1_part1_loaded", "from": args.stage1_part1})
