@@ -2,9 +2,8 @@
  * Runs in the browser under `npm run bench`: the app's own client and workers,
  * timed from the page as a user would feel them.
  */
-import { GvtClient } from '../src/client/gvt-client';
+import { ModelClient } from '../src/client/model-client';
 import type { Backend } from '../src/engine/runtime';
-import { GREEDY } from '../src/engine/sampling';
 
 export interface BenchRequest {
   packageUrl: string;
@@ -42,19 +41,20 @@ async function run(request: BenchRequest): Promise<BenchResult> {
     const mb = await heapMB();
     if (mb !== null) heap.push(mb);
   };
-  const client = new GvtClient();
+  const client = new ModelClient();
   const loadStart = performance.now();
-  const model = await client.load({ packageUrl: request.packageUrl, backend: request.backend });
+  const model = await client.load({ model: { kind: 'package', url: request.packageUrl }, backend: request.backend }).result;
   const loadMs = performance.now() - loadStart;
   await sample();
 
   const image = await (await fetch(request.imageUrl)).blob();
-  const { encodeMs } = await client.encode('bench', image);
+  const encodeMs = (await client.look('bench', image))?.encodeMs ?? NaN;
 
   const timed = async (question: string) => {
     const start = performance.now();
     let ttft = 0;
-    const call = client.ask('bench', question, { ...GREEDY, maxNewTokens: request.maxNewTokens }, () => {
+    const options = { maxNewTokens: request.maxNewTokens, temperature: 0, topP: 1 };
+    const call = client.answer('bench', image, { task: 'vqa', question }, options, () => {
       if (!ttft) ttft = performance.now() - start;
     });
     const answer = await call.result;

@@ -25,7 +25,7 @@ import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
 import { GREEDY } from '../src/engine/sampling';
 import { findHubModel, modelFiles } from '../src/hub/catalogue';
-import { HubVlm } from '../src/hub/vlm-engine';
+import { HubVlm } from '../src/hub/hub-vlm';
 import { loadEngine, readPng } from '../src/node/node-engine';
 
 const ROOT = resolve(import.meta.dirname, '..');

@@ -20,7 +20,8 @@ import {
 import type { Answer, StopReason } from '../engine/language-model';
 import type { DeviceKind, HubModel } from './catalogue';
 import type { TaskRequest } from '../engine/prompt';
-import { detectionAnswer, florenceTaskToken, parseFlorenceBoxes, taskQuestion, unsupportedReason, type Box } from './vlm-tasks';
+import type { Box } from '../engine/vlm-engine';
+import { detectionAnswer, florenceTaskToken, parseFlorenceBoxes, taskQuestion, unsupportedReason } from './vlm-tasks';
 
 /** A file of the model's repo by its path there (`onnx/decoder_model_merged_q4.onnx`), or null when the repo has none. */
 export type RepoFiles = (path: string) => Promise<Blob | Uint8Array | null>;

@@ -4,20 +4,12 @@
  * functions: the worker, the store and Node tests share them.
  */
 import type { TaskRequest } from '../engine/prompt';
+import type { Box } from '../engine/vlm-engine';
 import type { HubArchitecture } from './catalogue';
 import { article } from '../shapes-world/vocabulary';
 
 /** The same tasks as for GVT packages; `vqa` is a free question. */
 export type HubTask = TaskRequest['task'];
-
-/** A detected object, in pixels of the image as the user sees it (EXIF orientation applied). */
-export interface Box {
-  label: string;
-  x1: number;
-  y1: number;
-  x2: number;
-  y2: number;
-}
 
 /** Why a model cannot do a task, or null when it can. */
 export function unsupportedReason(architecture: HubArchitecture, task: HubTask): string | null {

@@ -1,17 +1,18 @@
 /**
- * The engine in Node: the same VisionTokenizer and LanguageModel the workers
- * run, reading a package folder from disk. Used by tests, parity checks and
+ * The engine in Node: the same GvtEngine the model worker runs, reading a
+ * package folder from disk. Used by tests, parity checks and
  * the eval command.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import type { RgbaImage } from '../engine/image';
-import { LanguageModel } from '../engine/language-model';
+import { GvtEngine } from '../engine/gvt-engine';
+import type { LanguageModel } from '../engine/language-model';
 import type { ModelManifest } from '../engine/manifest';
-import { readManifest, readPackageFile, readPackageJson, type PackageSource } from '../engine/package';
-import { configureRuntime, type Backend } from '../engine/runtime';
-import { VisionTokenizer } from '../engine/vision';
+import type { PackageSource } from '../engine/package';
+import { configureRuntime, detectCapabilities, type Backend } from '../engine/runtime';
+import type { VisionTokenizer } from '../engine/vision';
 
 export function folderSource(dir: string): PackageSource {
   return {
@@ -21,6 +22,8 @@ export function folderSource(dir: string): PackageSource {
 }
 
 export interface NodeEngine {
+  /** The engine the worker runs, for whole answers (TaskRequest in, answer out). */
+  engine: GvtEngine;
   manifest: ModelManifest;
   vision: VisionTokenizer;
   llm: LanguageModel;
@@ -30,29 +33,11 @@ export interface NodeEngine {
 const NODE_BACKEND: Backend = { kind: 'wasm', threads: 1 };
 
 export async function loadEngine(dir: string): Promise<NodeEngine> {
-  const source = folderSource(dir);
-  const manifest = await readManifest(source);
   configureRuntime(NODE_BACKEND);
-  const vision = await VisionTokenizer.load(manifest, await readPackageFile(source, manifest, 'vision_encoder'), NODE_BACKEND);
-  const llm = await LanguageModel.load(
-    manifest,
-    {
-      embedTokens: await readPackageFile(source, manifest, 'embed_tokens'),
-      decoder: await readPackageFile(source, manifest, 'decoder'),
-      tokenizerJson: await readPackageJson(source, manifest, 'tokenizer'),
-      tokenizerConfig: await readPackageJson(source, manifest, 'tokenizer_config'),
-    },
-    NODE_BACKEND,
-  );
-  return {
-    manifest,
-    vision,
-    llm,
-    release: async () => {
-      await vision.release();
-      await llm.release();
-    },
-  };
+  const engine = new GvtEngine(folderSource(dir), NODE_BACKEND, await detectCapabilities());
+  await engine.load();
+  const { manifest, vision, llm } = engine.parts();
+  return { engine, manifest, vision, llm, release: () => engine.release() };
 }
 
 export async function readPng(path: string): Promise<RgbaImage> {

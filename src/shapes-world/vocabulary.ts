@@ -41,6 +41,3 @@ export function objectPhrase(color: Color | null, shape: Shape | null): string {
 
 /** What Count asks about: `red stars`, `stars`, `blue objects`, `objects`. */
 export const countPhrase = (color: Color | null, shape: Shape | null) => plural(objectPhrase(color, shape));
-
-/** What Identify asks about: `a red star`, `an orange circle`, `an object`. */
-export const identifyPhrase = (color: Color | null, shape: Shape | null) => withArticle(objectPhrase(color, shape));

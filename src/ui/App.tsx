@@ -17,6 +17,8 @@ export function App() {
   const setImage = useAppStore((s) => s.setImage);
   const error = useAppStore((s) => s.error);
   const dismissError = useAppStore((s) => s.dismissError);
+  const notice = useAppStore((s) => s.notice);
+  const dismissNotice = useAppStore((s) => s.dismissNotice);
 
   useEffect(() => {
     void loadModel();
@@ -56,6 +58,14 @@ export function App() {
         <div className="error" role="alert">
           <span>{error}</span>
           <button type="button" onClick={dismissError} aria-label="Dismiss message">
+            ×
+          </button>
+        </div>
+      )}
+      {notice && (
+        <div className="notice" role="status" data-testid="notice">
+          <span>{notice}</span>
+          <button type="button" onClick={dismissNotice} aria-label="Dismiss notice">
             ×
           </button>
         </div>

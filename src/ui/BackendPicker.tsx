@@ -1,4 +1,4 @@
-import { activeModel, backendLabel, useAppStore } from '../store/app-store';
+import { backendLabel, useAppStore } from '../store/app-store';
 import type { Backend } from '../engine/runtime';
 
 type Choice = 'auto' | 'webgpu' | 'wasm' | `wasm-${number}`;
@@ -11,7 +11,7 @@ const toChoice = (backend: Partial<Backend> | undefined): Choice =>
 
 /** Shows the backend in use and lets the user override the automatic choice (backend and threads; kept across reloads). */
 export function BackendPicker() {
-  const model = activeModel({ model: useAppStore((s) => s.model), hub: useAppStore((s) => s.hub) });
+  const model = useAppStore((s) => s.model);
   const override = useAppStore((s) => s.settings.backend);
   const status = useAppStore((s) => s.modelStatus);
   const setBackend = useAppStore((s) => s.setBackend);
@@ -30,7 +30,7 @@ export function BackendPicker() {
       </span>
       <label>
         <span className="visually-hidden">Backend</span>
-        <select aria-label="Backend" value={current} disabled={status === 'loading'} onChange={(e) => void setBackend(toBackend(e.target.value as Choice))}>
+        <select aria-label="Backend" value={current} disabled={status === 'loading' || status === 'planning'} onChange={(e) => void setBackend(toBackend(e.target.value as Choice))}>
           <option value="auto">Automatic</option>
           <option value="webgpu" disabled={caps ? !caps.webgpu : false}>
             WebGPU{caps && !caps.webgpu ? ' (no adapter)' : ''}

@@ -1,8 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { currentMessages, useAppStore } from '../store/app-store';
 import type { Message } from '../store/app-store';
-import { firstInteger } from '../eval/score';
-import { yesOrNo } from './shapes-world';
+import { firstInteger, yesOrNo } from '../eval/score';
 
 function Stats({ stats }: { stats: NonNullable<Message['stats']> }) {
   const rate = stats.decodeMs > 0 ? (stats.newTokens / stats.decodeMs) * 1000 : 0;

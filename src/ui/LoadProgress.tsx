@@ -1,10 +1,10 @@
-import { activeModel, useAppStore } from '../store/app-store';
+import { useAppStore } from '../store/app-store';
 import { formatBytes, percent } from '../format';
 
 export function LoadProgress() {
   const status = useAppStore((s) => s.modelStatus);
   const progress = useAppStore((s) => s.progress);
-  const model = activeModel({ model: useAppStore((s) => s.model), hub: useAppStore((s) => s.hub) });
+  const model = useAppStore((s) => s.model);
   const files = Object.values(progress);
   const loaded = files.reduce((sum, f) => sum + f.loaded, 0);
   const total = files.reduce((sum, f) => sum + f.total, 0);

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { activeModel, useAppStore } from '../store/app-store';
+import { useAppStore } from '../store/app-store';
 import { ModelPicker } from './ModelPicker';
 import { formatBytes, percent } from '../format';
 
@@ -7,22 +7,16 @@ const fileName = (url: string) => url.split('/').filter(Boolean).slice(-2).join(
 
 /** The model: its card, each file's download, what Cache Storage holds, and Clear cache. */
 export function ModelPanel() {
-  const card = useAppStore((s) => s.modelCard);
   const model = useAppStore((s) => s.model);
-  const hub = useAppStore((s) => s.hub);
-  const active = activeModel({ model, hub });
+  const card = model?.card;
   const status = useAppStore((s) => s.modelStatus);
   const progress = useAppStore((s) => s.progress);
   const cache = useAppStore((s) => s.cache);
   const refreshCache = useAppStore((s) => s.refreshCache);
   const clearCache = useAppStore((s) => s.clearCache);
-  // While loading: what the workers report. Once loaded: every file the manifest lists, all read.
+  // While loading: what the worker reports. Once loaded: every file the model was read from.
   const files =
-    status === 'ready' && model
-      ? Object.values(model.manifest.files).map((f) => ({ file: f.path, loaded: f.bytes, total: f.bytes }))
-      : status === 'ready' && hub?.sizes
-        ? hub.sizes.files.map((f) => ({ file: f.file, loaded: f.bytes, total: f.bytes }))
-        : Object.values(progress);
+    status === 'ready' && model ? model.files.map((f) => ({ file: f.file, loaded: f.bytes, total: f.bytes })) : Object.values(progress);
 
   useEffect(() => {
     void refreshCache();
@@ -30,8 +24,8 @@ export function ModelPanel() {
 
   return (
     <section className="panel model-panel" aria-labelledby="model-heading">
-      <h2 id="model-heading">Model{active ? `: ${active.name}` : ''}</h2>
-      {active && <p className="muted">{active.description}</p>}
+      <h2 id="model-heading">Model{model ? `: ${model.name}` : ''}</h2>
+      {model && <p className="muted">{model.description}</p>}
       <ModelPicker />
       {card && (
         <details className="model-card">

@@ -10,18 +10,19 @@ const BUILT_IN = 'built-in';
 
 /** GVT-tiny (built in) or a Hub model: what it is, its licence and download size before anything is fetched. */
 export function ModelPicker() {
-  const hub = useAppStore((s) => s.hub);
+  const choice = useAppStore((s) => s.choice);
+  const plan = useAppStore((s) => s.plan);
   const hubCache = useAppStore((s) => s.hubCache);
   const status = useAppStore((s) => s.modelStatus);
   const chooseModel = useAppStore((s) => s.chooseModel);
-  const download = useAppStore((s) => s.downloadHubModel);
+  const download = useAppStore((s) => s.downloadModel);
   const cancel = useAppStore((s) => s.cancelDownload);
   const deleteHubModel = useAppStore((s) => s.deleteHubModel);
   const showError = useAppStore((s) => s.showError);
   const [opening, setOpening] = useState(false);
-  const current = hub?.model.id ?? BUILT_IN;
+  const entry = choice?.entry;
+  const current = entry?.id ?? BUILT_IN;
   const cachedBytes = (id: string) => hubCache.find((m) => m.repo === id)?.bytes ?? 0;
-  const sizes = hub?.sizes;
   /** A catalogue model's files from disk go into the download store, then the model is chosen as if downloaded. */
   const openFolder = async (event: ChangeEvent<HTMLInputElement>) => {
     const input = event.currentTarget;
@@ -39,7 +40,7 @@ export function ModelPicker() {
       setOpening(false);
     }
   };
-  const toFetch = sizes ? sizes.files.filter((f) => !f.cached).reduce((sum, f) => sum + f.bytes, 0) : 0;
+  const toFetch = plan ? plan.files.filter((f) => !f.cached).reduce((sum, f) => sum + f.bytes, 0) : 0;
 
   return (
     <fieldset className="model-picker">
@@ -70,12 +71,12 @@ export function ModelPicker() {
           multiple
         />
       </label>
-      {hub && (
+      {entry && choice.spec.kind === 'hub' && (
         <div className="hub-download" data-testid="hub-download">
           <p>
-            <strong>{hub.model.id}</strong> from {new URL(hub.endpoint).host}
-            {sizes
-              ? ` · ${sizes.files.length} files for ${sizes.device}: ${toFetch > 0 ? `${formatBytes(toFetch)} to download` : 'all stored on this device'}`
+            <strong>{entry.id}</strong> from {new URL(choice.spec.endpoint).host}
+            {plan
+              ? ` · ${plan.files.length} files for ${plan.variant}: ${toFetch > 0 ? `${formatBytes(toFetch)} to download` : 'all stored on this device'}`
               : ' · checking the download size…'}
           </p>
           <div className="actions">
@@ -90,9 +91,9 @@ export function ModelPicker() {
                 </button>
               )
             )}
-            {cachedBytes(hub.model.id) > 0 && status !== 'loading' && (
-              <button type="button" className="secondary" onClick={() => void deleteHubModel(hub.model.id)}>
-                Delete {hub.model.name} from this device
+            {cachedBytes(entry.id) > 0 && status !== 'loading' && (
+              <button type="button" className="secondary" onClick={() => void deleteHubModel(entry.id)}>
+                Delete {entry.name} from this device
               </button>
             )}
           </div>

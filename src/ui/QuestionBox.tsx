@@ -1,5 +1,4 @@
 import { useState, type FormEvent } from 'react';
-import { unsupportedReason } from '../hub/vlm-tasks';
 import { currentImage, currentMessages, useAppStore } from '../store/app-store';
 
 export function QuestionBox() {
@@ -10,8 +9,8 @@ export function QuestionBox() {
   const generating = useAppStore((s) => s.generating);
   const hasMessages = useAppStore((s) => currentMessages(s).length > 0);
   const ready = useAppStore((s) => s.modelStatus === 'ready' && currentImage(s) !== null);
-  const hub = useAppStore((s) => s.hub);
-  const unsupported = hub ? unsupportedReason(hub.model.architecture, 'vqa') : null;
+  const unsupported = useAppStore((s) => s.model?.unsupported.vqa ?? null);
+  const photos = useAppStore((s) => s.model?.domain === 'photos');
   const canSend = ready && !generating && question.trim() !== '' && !unsupported;
 
   const submit = (event: FormEvent) => {
@@ -29,7 +28,7 @@ export function QuestionBox() {
       <textarea
         id="question"
         aria-label="Question"
-        placeholder={unsupported ?? (hub ? 'What is in this photo?' : 'What shape is the red object?')}
+        placeholder={unsupported ?? (photos ? 'What is in this photo?' : 'What shape is the red object?')}
         aria-describedby={unsupported ? 'task-unsupported' : undefined}
         value={question}
         rows={2}

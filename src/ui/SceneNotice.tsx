@@ -8,8 +8,8 @@ import { currentImage, useAppStore } from '../store/app-store';
  */
 export function SceneNotice() {
   const image = useAppStore(currentImage);
-  const check = useAppStore((s) => s.model?.manifest.scene_check);
-  const modelName = useAppStore((s) => s.model?.manifest.name);
+  const check = useAppStore((s) => s.model?.sceneCheck);
+  const modelName = useAppStore((s) => s.model?.name);
   const chooseModel = useAppStore((s) => s.chooseModel);
   if (!image || !check || image.sceneScore === null || image.sceneScore >= check.threshold) return null;
   const photoModel = CATALOGUE[0];

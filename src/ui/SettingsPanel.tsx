@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { activeModel, useAppStore } from '../store/app-store';
+import { useAppStore } from '../store/app-store';
 
 interface FieldProps {
   label: string;
@@ -43,9 +43,7 @@ function NumberField({ label, hint, value, min, max, step, onCommit }: FieldProp
 /** Generation settings, kept across reloads. The backend and its threads are in the header's Backend menu. */
 export function SettingsPanel() {
   const settings = useAppStore((s) => s.settings);
-  const model = useAppStore((s) => s.model);
-  const hub = useAppStore((s) => s.hub);
-  const defaultMax = activeModel({ model, hub })?.defaultMaxNewTokens ?? 64;
+  const defaultMax = useAppStore((s) => s.model?.defaultMaxNewTokens ?? 64);
   const update = useAppStore((s) => s.updateSettings);
 
   return (

@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { unsupportedReason, type HubTask } from '../hub/vlm-tasks';
-import { currentImage, useAppStore } from '../store/app-store';
-import { COLORS, SHAPES, countPhrase, identifyPhrase, type Color, type Shape } from './shapes-world';
+import type { TaskRequest } from '../engine/prompt';
+import { currentImage, requestLabel, useAppStore } from '../store/app-store';
+import { COLORS, SHAPES, countPhrase, objectPhrase, type Color, type Shape } from '../shapes-world/vocabulary';
 
 /** One-click tasks: each fills the model's own task prompt (from its manifest). */
 export function TaskBar() {
@@ -9,12 +9,13 @@ export function TaskBar() {
   const usable = useAppStore((s) => s.modelStatus === 'ready' && currentImage(s) !== null && !s.generating);
   const [color, setColor] = useState<Color | null>(null);
   const [shape, setShape] = useState<Shape | null>(null);
-  const hub = useAppStore((s) => s.hub);
   // A photo model counts whatever the user names; GVT-tiny knows Shapes World's colours and shapes.
+  const photos = useAppStore((s) => s.model?.domain === 'photos');
+  const unsupported = useAppStore((s) => s.model?.unsupported);
   const [object, setObject] = useState('people');
-  const why = (task: HubTask) => (hub ? unsupportedReason(hub.model.architecture, task) : null);
-  const countWhat = hub ? object.trim() || 'objects' : countPhrase(color, shape);
-  const identifyWhat = hub ? object.trim() || 'object' : identifyPhrase(color, shape);
+  const why = (task: TaskRequest['task']) => unsupported?.[task] ?? null;
+  const countWhat = photos ? object.trim() || 'objects' : countPhrase(color, shape);
+  const identifyWhat = photos ? object.trim() || 'object' : objectPhrase(color, shape);
 
   const run = (request: Parameters<typeof runTask>[0]) => {
     if (usable) void runTask(request);
@@ -25,7 +26,7 @@ export function TaskBar() {
       <button type="button" aria-disabled={!usable} onClick={() => run({ task: 'caption' })}>
         Caption
       </button>
-      {hub ? (
+      {photos ? (
         <div className="task-object">
           <label>
             <span className="field-label">Object</span>
@@ -75,7 +76,8 @@ export function TaskBar() {
         Identify
       </button>
       <p className="task-hint muted">
-        <span id="count-what">Count {countWhat}</span> · <span id="identify-what">Is there {identifyWhat}?</span>
+        <span id="count-what">{requestLabel({ task: 'count', object: countWhat })}</span> ·{' '}
+        <span id="identify-what">{requestLabel({ task: 'identify', object: identifyWhat })}</span>
       </p>
       {why('vqa') && (
         <p className="task-hint muted" data-testid="task-unsupported">

@@ -114,21 +114,3 @@ export class WorkerClient<A extends Api> {
     }
   }
 }
-
-/** A call that starts once `ready` settles (a restarted worker reloading its model); cancelling before then cancels it at its start. */
-export function afterReady<T>(ready: Promise<unknown>, start: () => Call<T>): Call<T> {
-  let inner: Call<T> | null = null;
-  let cancelled = false;
-  const result = ready.then(() => {
-    inner = start();
-    if (cancelled) inner.cancel();
-    return inner.result;
-  });
-  return {
-    result,
-    cancel: () => {
-      cancelled = true;
-      inner?.cancel();
-    },
-  };
-}

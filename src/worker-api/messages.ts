@@ -1,39 +1,39 @@
 /**
- * The messages between the UI thread and the workers, defined once for both
- * sides. Each worker serves an API: a map from method to request and response.
+ * The messages between the UI thread and the model worker, defined once for
+ * both sides. A worker serves an API: a map from method to request and response.
  */
 import type { FileProgress } from '../engine/package';
-import type { ModelManifest } from '../engine/manifest';
-import type { Answer, GenerationOptions } from '../engine/language-model';
-import type { Backend, Capabilities } from '../engine/runtime';
-import type { DeviceKind } from '../hub/catalogue';
-import type { HubAnswer, HubGenerationOptions } from '../hub/vlm-engine';
 import type { TaskRequest } from '../engine/prompt';
+import type { Backend } from '../engine/runtime';
+import type { AnswerOptions, DownloadPlan, EngineAnswer, ImageReport, ModelInfo } from '../engine/vlm-engine';
+
+/** Which model a worker runs: a GVT package, or a catalogue model from the Hub. */
+export type ModelSpec =
+  | { kind: 'package'; /** The package folder, e.g. `/models/gvt-tiny/`. */ url: string }
+  | {
+      kind: 'hub';
+      /** A catalogue id, e.g. `HuggingFaceTB/SmolVLM-256M-Instruct`. */
+      modelId: string;
+      /** Where `{repo}/resolve/{revision}/{file}` is fetched: the Hub, a mirror, or the app's own origin (booth mode). */
+      endpoint: string;
+    };
 
 export interface LoadRequest {
-  /** URL of the package folder, e.g. `/models/gvt-tiny/`. */
-  packageUrl: string;
+  model: ModelSpec;
   backend?: Partial<Backend>;
 }
 
-export interface LoadResponse {
-  manifest: ModelManifest;
-  backend: Backend;
-  capabilities: Capabilities;
-  loadMs: number;
-}
-
-export type VisionApi = {
-  load: { request: LoadRequest; response: LoadResponse };
-  /** The file as the user gave it; the worker decodes it (EXIF orientation applied). */
-  encode: { request: { image: Blob }; response: { tokens: Float32Array; sceneScore: number | null; encodeMs: number } };
-}
-
-export type LlmApi = {
-  load: { request: LoadRequest; response: LoadResponse };
-  generate: {
-    request: { imageKey: string; visualTokens: Float32Array; question: string; options: GenerationOptions };
-    response: Answer;
+/** The one API every model worker serves, whatever engine runs inside. */
+export type ModelApi = {
+  /** What loading would download, asked before the user starts it. */
+  plan: { request: LoadRequest; response: DownloadPlan };
+  load: { request: LoadRequest; response: ModelInfo };
+  /** The file as the user gave it, decoded in the worker (an ImageInputError when it is no image); null while no model is loaded. */
+  look: { request: { imageKey: string; image: Blob }; response: ImageReport | null };
+  /** `image` only when the worker has not seen `imageKey` (a follow-up question sends none). */
+  answer: {
+    request: { imageKey: string; image: Blob | null; request: TaskRequest; options: AnswerOptions };
+    response: EngineAnswer;
   };
 };
 
@@ -60,36 +60,3 @@ export type WorkerEvent =
  * and sha256), so a second visit loads the model offline and at once.
  */
 export const MODEL_CACHE = 'gvt-web-models-v1';
-
-export interface HubModelRequest {
-  /** A catalogue id, e.g. `HuggingFaceTB/SmolVLM-256M-Instruct`. */
-  modelId: string;
-  /** Where `{repo}/resolve/{revision}/{file}` is fetched: the Hub, a mirror, or the app's own origin (booth mode). */
-  endpoint: string;
-  backend?: Partial<Backend>;
-}
-
-export interface HubFileSize {
-  file: string;
-  bytes: number;
-  /** Already verified in Cache Storage: not downloaded again. */
-  cached: boolean;
-}
-
-export interface HubLoadResponse {
-  backend: Backend;
-  capabilities: Capabilities;
-  device: DeviceKind;
-  loadMs: number;
-}
-
-export type HubApi = {
-  /** What a download would fetch on this device, asked of the server before the user starts it. */
-  sizes: { request: HubModelRequest; response: { device: DeviceKind; files: HubFileSize[] } };
-  /** Downloads what is missing (resuming, verified), then loads the model. */
-  load: { request: HubModelRequest; response: HubLoadResponse };
-  answer: {
-    request: { image: Blob; task: TaskRequest; options: HubGenerationOptions };
-    response: HubAnswer;
-  };
-};

@@ -1,4 +1,4 @@
-import { ImageInputError, readExifOrientation, type RgbaImage } from '../src/engine/image';
+import { ImageInputError, readExifOrientation, type RgbaImage } from '../engine/image';
 
 /**
  * Decodes a user's file in the worker. The browser is told not to apply EXIF

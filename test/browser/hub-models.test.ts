@@ -1,7 +1,7 @@
 /**
  * Hub models as a visitor uses them, against a local server that speaks the
  * Hub's URL layout (`?hub=` points the app at it) and serves the stand-in
- * repos built by training/hub_fixtures: pick SmolVLM, see its size, watch it
+ * repos built by tools/hub_fixtures: pick SmolVLM, see its size, watch it
  * download through a dropped connection, ask about a real photo, reload with
  * the server stopped and the network off and still get answers; Florence-2 counts by drawing
  * boxes; a damaged file is refused and a retry resumes.

@@ -69,24 +69,34 @@ describe('bad input keeps the image and the conversation', () => {
 });
 
 describe('a crashed worker', () => {
-  it('reports the crash, then restarts on the next question and answers it', async () => {
+  it('is restarted with the model reloaded, the question asked again, and a notice says so', async () => {
     await page.goto(modelUrl());
     await waitReady(page);
     await uploadReference(page);
-    const llm = page.workers().find((w) => w.url().includes('llm.worker'));
-    expect(llm).toBeDefined();
     await ask(page, 'How many stars are there in the image?');
-    await expect.poll(async () => (await answerText(page)).length).toBeGreaterThan(0);
-    // An uncaught exception kills the worker's current work, as a bug in the runtime would.
-    await llm!.evaluate(() => setTimeout(() => { throw new Error('simulated crash'); }));
-    await expect
-      .poll(() => lastAnswer(page).getByRole('alert').textContent(), { timeout: 30_000 })
-      .toMatch(/language model worker crashed.*simulated crash.*restarts on the next request/);
-
+    await answerDone(page);
+    const worker = page.workers().find((w) => w.url().includes('model.worker'));
+    expect(worker).toBeDefined();
+    // The next answer runs into an uncaught exception in the worker before its result is sent, as a bug in the runtime would.
+    await worker!.evaluate(() => {
+      const post = self.postMessage.bind(self);
+      self.postMessage = ((message: { type: string }, transfer?: Transferable[]) => {
+        if (message.type !== 'result') return post(message, transfer ?? []);
+        setTimeout(() => {
+          throw new Error('simulated crash');
+        });
+      }) as typeof self.postMessage;
+    });
     await ask(page, 'Does a red circle exist in the image?');
+    await page.getByTestId('notice').getByText(/stopped while answering.*simulated crash.*reloaded and the question asked again/).waitFor({ timeout: 60_000 });
     await answerDone(page);
     expect((await answerText(page)).length).toBeGreaterThan(0);
+    expect(await lastAnswer(page).getByRole('alert').count()).toBe(0);
     expect(await page.getByTestId('message-user').count()).toBe(2);
+    // The image came along again to the fresh worker; the next follow-up works as before.
+    await ask(page, 'How many circles are there in the image?');
+    await answerDone(page);
+    expect(await page.getByTestId('message-user').count()).toBe(3);
   });
 });
 

@@ -152,3 +152,36 @@ describe('KV cache and prefix reuse', () => {
     expect(engine.llm.tokenizer.encode('IS THERE A RED CIRCLE?')).toEqual(engine.llm.tokenizer.encode('is there a red circle?'));
   });
 });
+
+describe('the engine interface (what the model worker serves)', () => {
+  const image = async () => ({ image: await readPng(join(TEST_PACKAGE, 'reference.png')), orientation: 1 });
+  const options = { temperature: 0, topP: 1, maxNewTokens: 8 };
+
+  it('answers a follow-up about an image it has looked at without the image, from the cached prefix', async () => {
+    const report = await engine.engine.look('interface-a', await image());
+    expect(report.sceneScore).toBeCloseTo(reference.scene_score, 4);
+    const first = await engine.engine.answer('interface-a', null, { task: 'caption' }, options, () => {});
+    const again = await engine.engine.answer('interface-a', null, { task: 'caption' }, options, () => {});
+    expect(again.stats.prefixReused).toBe(true);
+    expect(again.tokenIds).toEqual(first.tokenIds);
+  });
+
+  it('asks for the image when it has not got it, and takes it with the question', async () => {
+    await expect(engine.engine.answer('interface-b', null, { task: 'caption' }, options, () => {})).rejects.toThrow(/has not seen image interface-b/);
+    const answer = await engine.engine.answer('interface-b', await image(), { task: 'caption' }, options, () => {});
+    expect(answer.stats.prefixReused).toBe(false);
+  });
+
+  it('turns each task into the manifest prompt; a typed task prompt counts as that task', async () => {
+    const ask = (request: Parameters<NodeEngine['engine']['answer']>[2]) => engine.engine.answer('interface-a', null, request, options, () => {});
+    const { tasks } = engine.manifest;
+    expect((await ask({ task: 'caption' })).prompt).toBe(tasks.caption);
+    expect((await ask({ task: 'count', object: 'red stars' })).prompt).toBe(tasks.count.replace('{object}', 'red stars'));
+    expect((await ask({ task: 'identify', object: 'orange circle' })).prompt).toBe(tasks.identify.replace('{object}', 'an orange circle'));
+    const typed = await ask({ task: 'vqa', question: tasks.count.replace('{object}', 'stars') });
+    expect(typed.task).toBe('count');
+    const free = await ask({ task: 'vqa', question: 'What colour is the square?' });
+    expect(free.task).toBe('vqa');
+    expect(free.prompt).toBe(tasks.vqa.replace('{question}', 'What colour is the square?'));
+  });
+});

@@ -1,5 +1,5 @@
 /**
- * The Hub-model engine (src/hub/vlm-engine.ts) on the stand-in repos, with
+ * The Hub-model engine (src/hub/hub-vlm.ts) on the stand-in repos, with
  * every file read through its RepoFiles callback as the worker reads Cache
  * Storage: each task's prompt, streaming, stats, and Florence-2's boxes.
  */
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { RawImage } from '@huggingface/transformers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findHubModel, modelFiles, type HubModel } from '../../src/hub/catalogue';
-import { HubVlm, type RepoFiles } from '../../src/hub/vlm-engine';
+import { HubVlm, type RepoFiles } from '../../src/hub/hub-vlm';
 import { HUB_FIXTURES } from '../support/build-hub-fixtures';
 
 const PHOTO = '/usr/lib/python3/dist-packages/skimage/data/chelsea.png';
@@ -75,7 +75,7 @@ describe('Florence-2 through the Hub engine', () => {
   });
 
   it('counts the boxes it detects for what was asked, in image pixels', async () => {
-    // The stand-in decoder always detects one cat and one dog (see training/hub_fixtures).
+    // The stand-in decoder always detects one cat and one dog (see tools/hub_fixtures).
     const cats = await vlm.answer(photo, { task: 'count', object: 'cats' }, { ...OPTIONS, maxNewTokens: 20 }, () => {});
     expect(cats.text).toBe('1 cats.');
     expect(cats.boxes).toHaveLength(1);

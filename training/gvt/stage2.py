@@ -54,7 +54,7 @@ def cache_features(vit, pixels, cfg, batch=32):
 
 
 def free_prompt(question):
-    """A typed question as the app sends it (src/store/prompts.ts freePrompt): through the vqa template."""
+    """A typed question as the app sends it (src/engine/prompt.ts freePrompt): through the vqa template."""
     return PROMPTS["vqa"].replace("{question}", question.strip())
 
 
