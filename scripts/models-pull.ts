@@ -10,8 +10,10 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CATALOGUE, findHubModel, modelFiles, type DeviceKind } from '../src/hub/catalogue';
-import { downloadFiles, HUB_ENDPOINT, HubDownloadError, hubFile } from '../src/hub/download';
-import { FsHubStore } from '../src/node/fs-hub-store';
+import { downloadFiles } from '../src/files/download-list';
+import { DownloadError } from '../src/files/file-store';
+import { HUB_ENDPOINT, hubFile } from '../src/hub/catalogue';
+import { FsFileStore } from '../src/node/fs-hub-store';
 import { formatBytes, percent } from '../src/format';
 
 const DEVICES: DeviceKind[] = ['webgpu-f16', 'webgpu', 'wasm'];
@@ -87,7 +89,7 @@ export async function main(argv: string[], io: PullIo = { log: console.log, erro
   const files = [...new Set(devices.flatMap((d) => modelFiles(model, d)))];
   const out = resolve(options.out);
   const endpoint = options.endpoint.replace(/\/+$/, '');
-  const store = new FsHubStore(out, endpoint);
+  const store = new FsFileStore(out, endpoint);
   const targets = files.map((file) => hubFile(model.id, file, { endpoint, revision }));
   const present = new Set<string>();
   for (const t of targets) if (await store.get(t.url)) present.add(t.file);
@@ -125,7 +127,7 @@ export async function main(argv: string[], io: PullIo = { log: console.log, erro
     );
     return 0;
   } catch (error) {
-    if (error instanceof HubDownloadError) {
+    if (error instanceof DownloadError) {
       io.error(`Error: ${error.message}`);
       if (error.kind === 'network') io.error('Run the same command again to resume: the bytes received are kept as *.partial files.');
       return 1;

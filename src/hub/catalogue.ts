@@ -4,6 +4,8 @@
  * download once into Cache Storage and then run offline.
  */
 
+import type { FileTarget } from '../files/file-store';
+
 export type HubArchitecture = 'smolvlm' | 'florence2';
 
 /** The ONNX graphs of a model, by the names its Hub repo uses under onnx/. */
@@ -106,3 +108,14 @@ export function modelFiles(model: HubModel, device: DeviceKind): string[] {
   const dtypes = model.dtypes[device];
   return [...model.configFiles, ...model.sessions.map((s) => `onnx/${s}${SUFFIX[dtypes[s] ?? 'fp32']}.onnx`)];
 }
+
+export const HUB_ENDPOINT = 'https://huggingface.co';
+
+/** A file of a Hub repo: `{endpoint}/{repo}/resolve/{revision}/{file}`. */
+export function hubFile(repo: string, file: string, options: { endpoint?: string; revision?: string } = {}): FileTarget {
+  const endpoint = (options.endpoint ?? HUB_ENDPOINT).replace(/\/+$/, '');
+  const revision = options.revision ?? 'main';
+  const path = file.split('/').map(encodeURIComponent).join('/');
+  return { url: `${endpoint}/${repo}/resolve/${encodeURIComponent(revision)}/${path}`, repo, revision, file };
+}
+

@@ -1,6 +1,6 @@
 /**
  * A catalogue model from the Hub as a VlmEngine: its files are downloaded
- * (resuming, verified) into a HubStore, then run by HubVlm. Plain TypeScript:
+ * (resuming, verified) into a FileStore, then run by HubVlm. Plain TypeScript:
  * the model worker builds it over Cache Storage, Node over a folder.
  */
 import { applyOrientation } from '../engine/image';
@@ -17,8 +17,9 @@ import {
   type ModelInfo,
   type VlmEngine,
 } from '../engine/vlm-engine';
-import { deviceKind, modelFiles, type HubModel } from './catalogue';
-import { downloadFiles, hubFile, planFiles, type HubStore } from './download';
+import { deviceKind, hubFile, modelFiles, type HubModel } from './catalogue';
+import { downloadFiles, planFiles } from '../files/download-list';
+import type { FileStore } from '../files/file-store';
 import { HubVlm, rawImage, type RuntimeFiles } from './hub-vlm';
 import { florenceTaskToken, taskQuestion, unsupportedReason } from './vlm-tasks';
 
@@ -32,7 +33,7 @@ export interface HubEngineOptions {
   model: HubModel;
   /** Where `{repo}/resolve/{revision}/{file}` is fetched: the Hub, a mirror, or the app's own origin. */
   endpoint: string;
-  store: HubStore;
+  store: FileStore;
   backend: Backend;
   capabilities: Capabilities;
   runtime: RuntimeFiles;

@@ -11,7 +11,8 @@
  */
 import { sha256Hex } from '../engine/package';
 import { CATALOGUE, modelFiles, type DeviceKind, type HubModel } from './catalogue';
-import { hubFile, type HubStore } from './download';
+import type { FileStore } from '../files/file-store';
+import { hubFile } from './catalogue';
 
 /** A file picked with its path inside the chosen folder (`File.webkitRelativePath`). */
 export interface FolderFile {
@@ -86,7 +87,7 @@ export interface OpenedFolder {
  */
 export async function openModelFolder(
   input: FolderFile[],
-  o: { store: HubStore; endpoint: (model: HubModel) => Promise<string> },
+  o: { store: FileStore; endpoint: (model: HubModel) => Promise<string> },
 ): Promise<OpenedFolder> {
   const files = input.map((f) => ({ ...f, path: norm(f.path) }));
   const found = [...byPath(files.map((f) => f.path)), ...(await byConfig(files))];

@@ -1,5 +1,5 @@
 /**
- * A HubStore on disk, in the Hub's own URL layout: the file fetched from
+ * A FileStore on disk, in the Hub's own URL layout: the file fetched from
  * `{endpoint}/{repo}/resolve/{revision}/{file}` lives at
  * `{dir}/{repo}/resolve/{revision}/{file}`, so a folder filled by
  * `npm run models:pull` can be served as-is by any static host (booth mode).
@@ -13,12 +13,12 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readdir, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import type { HubStore, PartialFile, StoredFile } from '../hub/download';
+import type { FileStore, PartialFile, StoredFile } from '../files/file-store';
 
 const PARTIAL = '.partial';
 const PARTIAL_INFO = '.partial.json';
 
-export class FsHubStore implements HubStore {
+export class FsFileStore implements FileStore {
   private readonly endpoint: string;
 
   /** `endpoint` is the one the URLs given to the store start with. */

@@ -33,4 +33,3 @@ export { DEFAULT_MODEL_URL } from './session-slice';
 export type { ModelChoice, ModelStatus } from './session-slice';
 export type { AnswerStats, ImageState, Message, Thread } from './threads-slice';
 export type { OfflineStatus } from './settings-slice';
-export type { CacheState } from './cache-slice';

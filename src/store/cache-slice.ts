@@ -1,59 +1,52 @@
 import type { StateCreator } from 'zustand';
-import { clearModelCache, listCachedFiles, type CachedFile } from '../client/model-cache';
-import { CacheStore } from '../hub/cache-store';
-import { cachedModels, deleteModel, type CachedModel } from '../hub/download';
+import { CacheStore, LEGACY_CACHES } from '../files/cache-store';
+import { cachedModels, deleteModel, type CachedModel } from '../files/download-list';
 import type { AppState } from './app-store';
 import { messageOf } from './shared';
 
-export interface CacheState {
-  files: CachedFile[];
-  bytes: number;
-  /** False where the page has no Cache Storage (a plain-http page). */
-  available: boolean;
-}
-
-/** What this device keeps of the models: package files, and Hub models with their sizes. */
+/** What this device keeps of the models, GVT packages and Hub models alike, in the one file store. */
 export interface CacheSlice {
-  cache: CacheState;
-  hubCache: CachedModel[];
+  /** Per model (a package's folder or a Hub repo), with its files and sizes. */
+  stored: CachedModel[];
+  /** False where the page has no Cache Storage (a plain-http page). */
+  storageAvailable: boolean;
   refreshCache(): Promise<void>;
+  /** Deletes every stored model: the next load downloads again. */
   clearCache(): Promise<void>;
-  deleteHubModel(id: string): Promise<void>;
+  deleteStoredModel(repo: string): Promise<void>;
 }
 
-const hubStore = new CacheStore();
 const available = () => typeof caches !== 'undefined';
+const store = available() ? new CacheStore() : null;
+/** Files earlier versions kept in caches of their own are read by nothing now: free their space once. */
+const legacyRemoved = store ? Promise.all(LEGACY_CACHES.map((name) => caches.delete(name))).catch(() => {}) : Promise.resolve();
 
 export const createCacheSlice: StateCreator<AppState, [], [], CacheSlice> = (set, get) => ({
-  cache: { files: [], bytes: 0, available: available() },
-  hubCache: [],
+  stored: [],
+  storageAvailable: available(),
 
   async refreshCache() {
+    if (!store) return;
+    await legacyRemoved;
     try {
-      const files = await listCachedFiles();
-      set({ cache: { files, bytes: files.reduce((sum, f) => sum + f.bytes, 0), available: available() } });
+      set({ stored: await cachedModels(store) });
     } catch {
-      set({ cache: { files: [], bytes: 0, available: false } });
-    }
-    try {
-      set({ hubCache: available() ? await cachedModels(hubStore) : [] });
-    } catch {
-      set({ hubCache: [] });
+      set({ stored: [], storageAvailable: false });
     }
   },
 
   async clearCache() {
     try {
-      await clearModelCache();
+      await store?.clear();
     } catch (error) {
       set({ error: `The cache could not be cleared: ${messageOf(error)}` });
     }
     await get().refreshCache();
   },
 
-  async deleteHubModel(id) {
-    if (get().choice?.entry?.id === id) await get().chooseModel(null);
-    await deleteModel(hubStore, id);
+  async deleteStoredModel(repo) {
+    if (get().choice?.entry?.id === repo) await get().chooseModel(null);
+    await deleteModel(store!, repo);
     await get().refreshCache();
   },
 });

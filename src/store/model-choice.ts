@@ -1,5 +1,5 @@
 import type { HubModel } from '../hub/catalogue';
-import { HUB_ENDPOINT } from '../hub/download';
+import { HUB_ENDPOINT } from '../hub/catalogue';
 
 const KEY = 'gvt-web:model';
 const params = () => new URLSearchParams(globalThis.location?.search ?? '');

@@ -13,7 +13,7 @@
  * - other same-origin GETs: network first, the cache when the network fails.
  *   Files outside the build (another package's manifest.json and README.md)
  *   are kept in `gvt-web-runtime-v1`. Model weights outside the build are
- *   left alone: the workers keep them in `gvt-web-models-v1`.
+ *   left alone: the model worker keeps them in `gvt-web-files-v1`.
  * - never touched: cross-origin requests (Hub downloads), non-GETs, Range
  *   requests, partial (206) responses, and every cache this worker does not own.
  *

@@ -11,7 +11,10 @@ export function ModelPanel() {
   const card = model?.card;
   const status = useAppStore((s) => s.modelStatus);
   const progress = useAppStore((s) => s.progress);
-  const cache = useAppStore((s) => s.cache);
+  const stored = useAppStore((s) => s.stored);
+  const available = useAppStore((s) => s.storageAvailable);
+  const cached = stored.flatMap((m) => m.files);
+  const cachedBytes = cached.reduce((sum, f) => sum + f.size, 0);
   const refreshCache = useAppStore((s) => s.refreshCache);
   const clearCache = useAppStore((s) => s.clearCache);
   // While loading: what the worker reports. Once loaded: every file the model was read from.
@@ -52,25 +55,25 @@ export function ModelPanel() {
         </>
       )}
       <h3>Stored on this device</h3>
-      {!cache.available ? (
+      {!available ? (
         <p className="muted">This page has no Cache Storage (it needs https): the model is downloaded on each visit.</p>
       ) : (
         <>
           <p data-testid="cache-summary">
-            {cache.files.length === 0
+            {cached.length === 0
               ? 'Nothing cached yet.'
-              : `${cache.files.length} file${cache.files.length === 1 ? '' : 's'}, ${formatBytes(cache.bytes)} cached: the next visit loads without downloading.`}
+              : `${cached.length} file${cached.length === 1 ? '' : 's'}, ${formatBytes(cachedBytes)} cached: the next visit loads without downloading.`}
           </p>
-          {cache.files.length > 0 && (
+          {cached.length > 0 && (
             <ul className="files" data-testid="cache-files">
-              {cache.files.map((f) => (
+              {cached.map((f) => (
                 <li key={f.url}>
-                  <span className="file-name">{fileName(f.url)}</span> <span className="file-bytes">{formatBytes(f.bytes)}</span>
+                  <span className="file-name">{fileName(f.url)}</span> <span className="file-bytes">{formatBytes(f.size)}</span>
                 </li>
               ))}
             </ul>
           )}
-          <button type="button" className="secondary" onClick={() => void clearCache()} aria-disabled={cache.files.length === 0}>
+          <button type="button" className="secondary" onClick={() => void clearCache()} aria-disabled={cached.length === 0}>
             Clear cache
           </button>
         </>

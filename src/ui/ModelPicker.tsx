@@ -1,5 +1,5 @@
 import { useState, type ChangeEvent } from 'react';
-import { CacheStore } from '../hub/cache-store';
+import { CacheStore } from '../files/cache-store';
 import { CATALOGUE } from '../hub/catalogue';
 import { openModelFolder } from '../hub/open-folder';
 import { useAppStore } from '../store/app-store';
@@ -12,17 +12,17 @@ const BUILT_IN = 'built-in';
 export function ModelPicker() {
   const choice = useAppStore((s) => s.choice);
   const plan = useAppStore((s) => s.plan);
-  const hubCache = useAppStore((s) => s.hubCache);
+  const stored = useAppStore((s) => s.stored);
   const status = useAppStore((s) => s.modelStatus);
   const chooseModel = useAppStore((s) => s.chooseModel);
   const download = useAppStore((s) => s.downloadModel);
   const cancel = useAppStore((s) => s.cancelDownload);
-  const deleteHubModel = useAppStore((s) => s.deleteHubModel);
+  const deleteStoredModel = useAppStore((s) => s.deleteStoredModel);
   const showError = useAppStore((s) => s.showError);
   const [opening, setOpening] = useState(false);
   const entry = choice?.entry;
   const current = entry?.id ?? BUILT_IN;
-  const cachedBytes = (id: string) => hubCache.find((m) => m.repo === id)?.bytes ?? 0;
+  const cachedBytes = (id: string) => stored.find((m) => m.repo === id)?.bytes ?? 0;
   /** A catalogue model's files from disk go into the download store, then the model is chosen as if downloaded. */
   const openFolder = async (event: ChangeEvent<HTMLInputElement>) => {
     const input = event.currentTarget;
@@ -92,7 +92,7 @@ export function ModelPicker() {
               )
             )}
             {cachedBytes(entry.id) > 0 && status !== 'loading' && (
-              <button type="button" className="secondary" onClick={() => void deleteHubModel(entry.id)}>
+              <button type="button" className="secondary" onClick={() => void deleteStoredModel(entry.id)}>
                 Delete {entry.name} from this device
               </button>
             )}

@@ -54,9 +54,3 @@ export type WorkerEvent =
   | { type: 'error'; id: number; error: WorkerErrorInfo }
   | { type: 'progress'; id: number; progress: FileProgress }
   | { type: 'token'; id: number; text: string };
-
-/**
- * The Cache Storage cache that holds downloaded package files (keyed by URL
- * and sha256), so a second visit loads the model offline and at once.
- */
-export const MODEL_CACHE = 'gvt-web-models-v1';

@@ -1,6 +1,6 @@
 import { chooseBackend, detectCapabilities, type Backend } from '../engine/runtime';
 import { findHubModel } from '../hub/catalogue';
-import { CacheStore } from '../hub/cache-store';
+import { CacheStore } from '../files/cache-store';
 import { HubEngine } from '../hub/hub-engine';
 // transformers.js runs ORT's WebGPU build, whose WASM is the asyncify one; served by the app, never by a CDN.
 import wasmModule from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';

@@ -18,7 +18,11 @@ import { launchChromium, recordConsole } from '../support/browser';
 import { startHubServer, type HubServer } from '../support/hub-server';
 import { ROOT } from '../support/paths';
 
-declare const hub: typeof import('../../src/hub/download') & typeof import('../../src/hub/cache-store');
+declare const hub: typeof import('../../src/files/download') &
+  typeof import('../../src/files/download-list') &
+  typeof import('../../src/files/file-store') &
+  typeof import('../../src/files/cache-store') &
+  typeof import('../../src/hub/catalogue');
 
 const REPO = 'test-org/tiny-vlm';
 const OTHER = 'test-org/other';
@@ -36,7 +40,7 @@ let pageUrl: string;
 let consoleLines: string[] = [];
 const gets = () => server.log.filter((r) => r.method === 'GET');
 
-/** download.ts and cache-store.ts as one classic script that sets `window.hub`. */
+/** The file store (src/files/) and Hub file URLs as one classic script that sets `window.hub`. */
 async function bundleHub(): Promise<string> {
   const entry = '\0hub-entry';
   const result = await build({
@@ -47,7 +51,7 @@ async function bundleHub(): Promise<string> {
       {
         name: 'hub-entry',
         resolveId: (id) => (id.endsWith('hub-entry') ? entry : null), // lib mode passes it as a path under root
-        load: (id) => (id === entry ? `export * from '${ROOT}src/hub/download.ts';\nexport * from '${ROOT}src/hub/cache-store.ts';` : null),
+        load: (id) => (id === entry ? ['files/download', 'files/download-list', 'files/file-store', 'files/cache-store', 'hub/catalogue'].map((m) => `export * from '${ROOT}src/${m}.ts';`).join('\n') : null),
       },
     ],
     build: { write: false, minify: false, lib: { entry: 'hub-entry', formats: ['iife'], name: 'hub' } },
@@ -63,7 +67,7 @@ async function openPage(): Promise<void> {
 }
 
 interface Outcome {
-  info?: import('../../src/hub/download').StoredFile;
+  info?: import('../../src/files/file-store').StoredFile;
   sha?: string;
   error?: { kind: string; message: string };
   progress: { loaded: number; total: number }[];
@@ -257,7 +261,7 @@ describe('Hub downloads into Cache Storage in Chromium', () => {
     await page.evaluate(() => hub.deleteModel(new hub.CacheStore(), 'test-org/tiny-vlm'));
     expect((await stored()).models).toEqual([]);
     const entries = await page.evaluate(async () => {
-      const names = [hub.HUB_CACHE, hub.HUB_PARTIAL_CACHE];
+      const names = [hub.FILES_CACHE, hub.PARTIAL_FILES_CACHE];
       return (await Promise.all(names.map(async (n) => (await (await caches.open(n)).keys()).length))).reduce((a, b) => a + b, 0);
     });
     expect(entries).toBe(0);

@@ -26,7 +26,7 @@ import { runTask, useSample } from './demo-helpers';
 const BUILD = join(ROOT, '.cache', 'app-test-build');
 /** The same build with a changed service worker: a new release of the site. */
 const NEXT_BUILD = join(ROOT, '.cache', 'app-test-build-next');
-const MODEL_CACHE = 'gvt-web-models-v1';
+const MODEL_CACHE = 'gvt-web-files-v1';
 const nameOf = (dir: string): string => JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).name;
 const GVT_TINY = nameOf(join(ROOT, 'public', 'models', 'gvt-tiny'));
 const TEST_MODEL = nameOf(TEST_PACKAGE);

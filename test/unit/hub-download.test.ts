@@ -9,21 +9,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  cachedModels,
-  deleteModel,
-  downloadFile,
-  downloadFiles,
-  hubFile,
-  HubDownloadError,
-  type HubStore,
-  type PartialFile,
-  type StoredFile,
-} from '../../src/hub/download';
+import { downloadFile } from '../../src/files/download';
+import { cachedModels, deleteModel, downloadFiles } from '../../src/files/download-list';
+import { DownloadError, type FileStore, type PartialFile, type StoredFile } from '../../src/files/file-store';
+import { hubFile } from '../../src/hub/catalogue';
 import { startHubServer, type HubServer } from '../support/hub-server';
 
-/** The HubStore contract in memory, as a Node tool would use it. */
-class MemoryStore implements HubStore {
+/** The FileStore contract in memory, as a Node tool would use it. */
+class MemoryStore implements FileStore {
   files = new Map<string, { info: StoredFile; bytes: Uint8Array }>();
   partials = new Map<string, { info: PartialFile; bytes: Uint8Array }>();
   async get(url: string) {
@@ -158,7 +151,7 @@ describe('downloadFile', () => {
   it('gives up after its retries when every attempt drops without progress', async () => {
     hub.dropAfter(0, { file: 'model.onnx', always: true });
     const error = await downloadFile(file('onnx/model.onnx'), { store, retries: 2, ...fast }).catch((e) => e);
-    expect(error).toBeInstanceOf(HubDownloadError);
+    expect(error).toBeInstanceOf(DownloadError);
     expect(error.kind).toBe('network');
     expect(error.message).toMatch(/connection dropped while downloading test-org\/tiny-vlm\/onnx\/model\.onnx and 2 retries failed/);
     expect(gets()).toHaveLength(3);
@@ -167,7 +160,7 @@ describe('downloadFile', () => {
   it('refuses a corrupted byte with a clear message and stores nothing', async () => {
     hub.corrupt('model.onnx');
     const error = await downloadFile(file('onnx/model.onnx'), { store, checkpointBytes: 50_000 }).catch((e) => e);
-    expect(error).toBeInstanceOf(HubDownloadError);
+    expect(error).toBeInstanceOf(DownloadError);
     expect(error.kind).toBe('integrity');
     expect(error.message).toContain('test-org/tiny-vlm/onnx/model.onnx is damaged');
     expect(error.message).toContain(`the server publishes ${sha(model)}`);

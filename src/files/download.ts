@@ -1,8 +1,7 @@
 /**
- * Downloads model files from the Hugging Face Hub (or anything with its URL
- * layout, `{endpoint}/{repo}/resolve/{revision}/{file}`) once, verified, into
- * a store the app reads from offline afterwards. Plain TypeScript: it runs in
- * workers, pages and Node.
+ * Downloads a model file once, verified, into a FileStore the app reads from
+ * offline afterwards: from anything with the Hub's URL layout, or a GVT
+ * package's folder. Plain TypeScript: it runs in workers, pages and Node.
  *
  * A connection that drops midway resumes with `Range: bytes=N-`; bytes
  * received so far are kept in the store as a partial file, so a retry after a
@@ -10,72 +9,9 @@
  */
 import { sha256Hex, type FileProgress } from '../engine/package';
 import { formatBytes } from '../format';
+import { DownloadError, type FileStore, type FileTarget, type StoredFile } from './file-store';
 
-export const HUB_ENDPOINT = 'https://huggingface.co';
-
-/** One file of one repo at one revision, and the URL it is fetched from (the store's key). */
-export interface HubFile {
-  url: string;
-  repo: string;
-  revision: string;
-  file: string;
-}
-
-export interface StoredFile extends HubFile {
-  size: number;
-  /** Computed from the bytes (null only where the page has no SubtleCrypto). */
-  sha256: string | null;
-  /** 'sha256' when the bytes matched a published hash; 'size' when only the size could be checked. */
-  verified: 'sha256' | 'size';
-}
-
-export interface PartialFile extends HubFile {
-  /** Bytes kept so far: the next request asks for `bytes=offset-`. */
-  offset: number;
-  /** What the server said about the whole file when these bytes came: a change means starting over. */
-  size: number | null;
-  sha256: string | null;
-  etag: string | null;
-}
-
-/** Where downloaded files live: Cache Storage in the browser (cache-store.ts), memory or disk elsewhere. */
-export interface HubStore {
-  get(url: string): Promise<{ info: StoredFile; bytes(): Promise<Uint8Array> } | null>;
-  put(info: StoredFile, bytes: Uint8Array): Promise<void>;
-  delete(url: string): Promise<void>;
-  list(): Promise<StoredFile[]>;
-  /** The contiguous bytes kept from offset 0, with `info.offset` their length. */
-  getPartial(url: string): Promise<{ info: PartialFile; bytes: Uint8Array } | null>;
-  /** Adds `chunk` at `info.offset` (the end of what is kept): a checkpoint costs only the new bytes. */
-  appendPartial(info: PartialFile, chunk: Uint8Array): Promise<void>;
-  deletePartial(url: string): Promise<void>;
-  listPartials(): Promise<PartialFile[]>;
-  /** Throws a 'quota' error before a download that cannot fit. */
-  checkSpace?(bytes: number, target: HubFile): Promise<void>;
-}
-
-export type HubErrorKind = 'network' | 'not-found' | 'http' | 'size' | 'integrity' | 'cancelled' | 'quota';
-
-export class HubDownloadError extends Error {
-  constructor(
-    readonly kind: HubErrorKind,
-    message: string,
-    /** Worth trying again by itself: a dropped connection, a 5xx. */
-    readonly retryable = false,
-  ) {
-    super(message);
-    this.name = 'HubDownloadError';
-  }
-}
-
-export function hubFile(repo: string, file: string, options: { endpoint?: string; revision?: string } = {}): HubFile {
-  const endpoint = (options.endpoint ?? HUB_ENDPOINT).replace(/\/+$/, '');
-  const revision = options.revision ?? 'main';
-  const path = file.split('/').map(encodeURIComponent).join('/');
-  return { url: `${endpoint}/${repo}/resolve/${encodeURIComponent(revision)}/${path}`, repo, revision, file };
-}
-
-export const describeFile = (t: HubFile) => `${t.repo}/${t.file}${t.revision === 'main' ? '' : ` (revision ${t.revision})`}`;
+export const describeFile = (t: FileTarget) => `${t.repo}/${t.file}${t.revision === 'main' ? '' : ` (revision ${t.revision})`}`;
 
 export interface RetryOptions {
   signal?: AbortSignal;
@@ -86,7 +22,9 @@ export interface RetryOptions {
 }
 
 export interface DownloadOptions extends RetryOptions {
-  store: HubStore;
+  store: FileStore;
+  /** The size and sha256 a package's manifest gives: the server is not asked, and a stored copy with other bytes is replaced. */
+  expected?: { size: number; sha256: string };
   onProgress?: (progress: FileProgress) => void;
   /** Bytes between checkpoints of the partial file; default 8 MiB. */
   checkpointBytes?: number;
@@ -111,13 +49,13 @@ function remoteFrom(res: Response): RemoteFile {
   };
 }
 
-function fail(t: HubFile, error: unknown, signal?: AbortSignal, loaded = 0, size: number | null = null): HubDownloadError {
+function fail(t: FileTarget, error: unknown, signal?: AbortSignal, loaded = 0, size: number | null = null): DownloadError {
   if (signal?.aborted) {
     const at = loaded > 0 ? ` at ${formatBytes(loaded)}${size ? ` of ${formatBytes(size)}` : ''}; download again to resume from there` : '';
-    return new HubDownloadError('cancelled', `Download of ${describeFile(t)} cancelled${at}.`);
+    return new DownloadError('cancelled', `Download of ${describeFile(t)} cancelled${at}.`);
   }
-  if (error instanceof HubDownloadError) return error;
-  return new HubDownloadError(
+  if (error instanceof DownloadError) return error;
+  return new DownloadError(
     'network',
     `Network error: could not reach ${new URL(t.url).origin} to download ${describeFile(t)} (${why(error)}). Check the connection and try again.`,
     true,
@@ -126,21 +64,21 @@ function fail(t: HubFile, error: unknown, signal?: AbortSignal, loaded = 0, size
 
 /** Node's fetch says "fetch failed" and hides ECONNREFUSED in `cause`. */
 function why(error: unknown): string {
-  if (error instanceof HubDownloadError) return error.message;
+  if (error instanceof DownloadError) return error.message;
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
   return [(error as Error)?.message, cause?.code ?? cause?.message].filter(Boolean).join(': ');
 }
 
-function statusError(t: HubFile, res: Response): HubDownloadError {
+function statusError(t: FileTarget, res: Response): DownloadError {
   const code = res.headers.get('x-error-code');
   if (code === 'RepoNotFound' || res.status === 401) {
-    return new HubDownloadError('not-found', `Repository ${t.repo} was not found on ${new URL(t.url).origin} (or it is private or gated, which needs a sign-in). Check the model id.`);
+    return new DownloadError('not-found', `Repository ${t.repo} was not found on ${new URL(t.url).origin} (or it is private or gated, which needs a sign-in). Check the model id.`);
   }
   if (res.status === 404) {
-    return new HubDownloadError('not-found', `${t.file} was not found in ${t.repo} at revision ${t.revision} (HTTP 404${code ? ` ${code}` : ''}). Check the file name and revision.`);
+    return new DownloadError('not-found', `${t.file} was not found in ${t.repo} at revision ${t.revision} (HTTP 404${code ? ` ${code}` : ''}). Check the file name and revision.`);
   }
   const retryable = res.status >= 500 || res.status === 429;
-  return new HubDownloadError('http', `Could not download ${describeFile(t)}: HTTP ${res.status} ${res.statusText}.`, retryable);
+  return new DownloadError('http', `Could not download ${describeFile(t)}: HTTP ${res.status} ${res.statusText}.`, retryable);
 }
 
 const backoff = (o: RetryOptions, failures: number) => Math.min(8000, (o.retryDelayMs ?? 500) * 2 ** (failures - 1));
@@ -161,10 +99,10 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 // no-store: the bytes go to the store; a second copy in the HTTP cache would only eat quota.
-const request = (t: HubFile, init: RequestInit) => fetch(t.url, { ...init, cache: 'no-store' });
+const request = (t: FileTarget, init: RequestInit) => fetch(t.url, { ...init, cache: 'no-store' });
 
 /** HEAD: the size and sha256 the server publishes, retried on network errors and 5xx. */
-export async function remoteFile(t: HubFile, o: RetryOptions = {}): Promise<RemoteFile> {
+export async function remoteFile(t: FileTarget, o: RetryOptions = {}): Promise<RemoteFile> {
   for (let failures = 0; ; ) {
     try {
       const res = await request(t, { method: 'HEAD', signal: o.signal });
@@ -191,17 +129,19 @@ function concat(chunks: Uint8Array[]): Uint8Array {
 
 /** Downloads one file into `o.store` (or reads it from there), verified by size and, where published, sha256. */
 export async function downloadFile(
-  t: HubFile,
+  t: FileTarget,
   o: DownloadOptions & { remote?: RemoteFile },
 ): Promise<{ info: StoredFile; bytes: Uint8Array }> {
   const { store, signal } = o;
   const hit = await store.get(t.url);
-  if (hit) {
+  if (hit && (!o.expected || hit.info.sha256 === o.expected.sha256)) {
     const bytes = await hit.bytes();
     o.onProgress?.({ file: t.file, loaded: bytes.byteLength, total: hit.info.size });
     return { info: hit.info, bytes };
   }
-  const remote = o.remote ?? (await remoteFile(t, o));
+  if (hit) await store.delete(t.url); // the package changed: its manifest names other bytes now
+  const remote = o.remote ?? (o.expected ? { ...o.expected, etag: null } : await remoteFile(t, o));
+  const publisher = o.expected ? 'the manifest says' : 'the server publishes';
   let size = remote.size;
   const sha256 = remote.sha256;
 
@@ -240,7 +180,7 @@ export async function downloadFile(
         if (res.status === 416) continue;
       } else if (!res.ok) throw statusError(t, res);
       else if (res.status === 206 && !res.headers.get('content-range')?.startsWith(`bytes ${loaded}-`)) {
-        throw new HubDownloadError('http', `The server sent the wrong part of ${describeFile(t)} (${res.headers.get('content-range')}).`);
+        throw new DownloadError('http', `The server sent the wrong part of ${describeFile(t)} (${res.headers.get('content-range')}).`);
       }
       if (size === null && res.status === 200) size = remoteFrom(res).size;
       const reader = res.body!.getReader();
@@ -262,7 +202,7 @@ export async function downloadFile(
       if (loaded > before) failures = 0;
       if (!err.retryable) throw err;
       if (++failures > (o.retries ?? 3)) {
-        throw new HubDownloadError(
+        throw new DownloadError(
           'network',
           `Network error: the connection dropped while downloading ${describeFile(t)} and ${failures - 1} retries failed (${why(error)}). ` +
             `Check the connection and download again: the ${formatBytes(loaded)} received are kept and the download resumes from there.`,
@@ -278,11 +218,11 @@ export async function downloadFile(
   if (wrongSize || (sha256 && actual !== null && actual !== sha256)) {
     await store.deletePartial(t.url); // damaged bytes must not be resumed from
     const what = wrongSize
-      ? `${bytes.byteLength} bytes arrived but the server publishes ${size}`
-      : `its sha256 is ${actual} but the server publishes ${sha256}`;
-    throw new HubDownloadError(
+      ? `${bytes.byteLength} bytes arrived but ${publisher} ${size}`
+      : `its sha256 is ${actual} but ${publisher} ${sha256}`;
+    throw new DownloadError(
       wrongSize ? 'size' : 'integrity',
-      `${describeFile(t)} is damaged: ${what}. It was not stored, and the damaged copy was deleted: download it again.`,
+      `${describeFile(t)} is damaged: ${what}. ${o.expected ? 'It was not stored. Reload to fetch it again.' : 'It was not stored, and the damaged copy was deleted: download it again.'}`,
     );
   }
   const info: StoredFile = { ...t, size: bytes.byteLength, sha256: actual ?? sha256, verified: sha256 && actual ? 'sha256' : 'size' };
@@ -292,79 +232,3 @@ export async function downloadFile(
   return { info, bytes };
 }
 
-export interface ListProgress {
-  file: FileProgress;
-  overall: { loaded: number; total: number; done: number; count: number };
-}
-
-export interface FilePlan {
-  t: HubFile;
-  /** Already verified in the store: not fetched again. */
-  stored: StoredFile | null;
-  /** What the server publishes, asked only for files not stored. */
-  remote: RemoteFile | null;
-}
-
-/** Per file: the stored copy, or the server's size and hash (HEAD); what a download would fetch. */
-export async function planFiles(targets: HubFile[], o: RetryOptions & { store: HubStore }): Promise<FilePlan[]> {
-  const plans: FilePlan[] = [];
-  for (const t of targets) {
-    const stored = (await o.store.get(t.url))?.info ?? null;
-    plans.push({ t, stored, remote: stored ? null : await remoteFile(t, o) });
-  }
-  return plans;
-}
-
-/**
- * Downloads the files one after another (stored ones are not fetched again).
- * Sizes are asked first, so the overall total is known from the start.
- */
-export async function downloadFiles(
-  targets: HubFile[],
-  o: Omit<DownloadOptions, 'onProgress'> & { onProgress?: (progress: ListProgress) => void },
-): Promise<StoredFile[]> {
-  const plans = await planFiles(targets, o);
-  const sizes = plans.map((p) => p.stored?.size ?? p.remote?.size ?? 0);
-  const overall = { loaded: 0, total: sizes.reduce((a, b) => a + b, 0), done: 0, count: targets.length };
-  const out: StoredFile[] = [];
-  for (const { t, stored, remote } of plans) {
-    const base = overall.loaded;
-    const report = (file: FileProgress) => {
-      overall.loaded = base + file.loaded;
-      o.onProgress?.({ file, overall: { ...overall } });
-    };
-    if (stored) report({ file: t.file, loaded: stored.size, total: stored.size });
-    const info = stored ?? (await downloadFile(t, { ...o, remote: remote!, onProgress: report })).info;
-    overall.loaded = base + info.size;
-    overall.done += 1;
-    o.onProgress?.({ file: { file: t.file, loaded: info.size, total: info.size }, overall: { ...overall } });
-    out.push(info);
-  }
-  return out;
-}
-
-export interface CachedModel {
-  repo: string;
-  files: StoredFile[];
-  bytes: number;
-  /** Bytes of unfinished downloads kept for resuming. */
-  partialBytes: number;
-}
-
-/** What the store holds, per repo: for a "downloaded models" list with sizes. */
-export async function cachedModels(store: HubStore): Promise<CachedModel[]> {
-  const models = new Map<string, CachedModel>();
-  const model = (repo: string) => models.get(repo) ?? models.set(repo, { repo, files: [], bytes: 0, partialBytes: 0 }).get(repo)!;
-  for (const f of await store.list()) {
-    model(f.repo).files.push(f);
-    model(f.repo).bytes += f.size;
-  }
-  for (const p of await store.listPartials()) model(p.repo).partialBytes += p.offset;
-  return [...models.values()].sort((a, b) => a.repo.localeCompare(b.repo));
-}
-
-/** Deletes every stored and partial file of `repo`. */
-export async function deleteModel(store: HubStore, repo: string): Promise<void> {
-  for (const f of await store.list()) if (f.repo === repo) await store.delete(f.url);
-  for (const p of await store.listPartials()) if (p.repo === repo) await store.deletePartial(p.url);
-}

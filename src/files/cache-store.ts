@@ -1,18 +1,20 @@
 /**
- * The Hub download store on Cache Storage (pages and workers; secure contexts
- * only). Complete files live in one cache keyed by their URL; a partial
+ * The one store of model files on Cache Storage (pages and workers; secure
+ * contexts only), for GVT packages and Hub models side by side: each file is
+ * keyed by the URL it came from. Complete files live in one cache; a partial
  * download lives in another as one entry per checkpointed piece, keyed by the
  * URL plus `?gvt-offset=N`, so a checkpoint writes only the new bytes. Each
  * entry's metadata (repo, file, size, sha256…) rides in a response header.
- *
- * Separate from the GVT package cache (MODEL_CACHE): these files are keyed by
- * Hub URL, not by a manifest's sha256.
  */
 import { formatBytes } from '../format';
-import { cachedModels, describeFile, HubDownloadError, type HubFile, type HubStore, type PartialFile, type StoredFile } from './download';
+import { describeFile } from './download';
+import { cachedModels } from './download-list';
+import { DownloadError, type FileStore, type FileTarget, type PartialFile, type StoredFile } from './file-store';
 
-export const HUB_CACHE = 'gvt-web-hub-v1';
-export const HUB_PARTIAL_CACHE = 'gvt-web-hub-partial-v1';
+export const FILES_CACHE = 'gvt-web-files-v1';
+export const PARTIAL_FILES_CACHE = 'gvt-web-files-partial-v1';
+/** Where earlier versions kept package and Hub files apart: emptied, since nothing reads them now. */
+export const LEGACY_CACHES = ['gvt-web-models-v1', 'gvt-web-hub-v1', 'gvt-web-hub-partial-v1'];
 
 const INFO = 'x-gvt-info';
 const OFFSET = 'gvt-offset';
@@ -47,14 +49,18 @@ const entry = (bytes: Uint8Array, info: object) =>
     headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes.byteLength), [INFO]: encode(info) },
   });
 
-export class CacheStore implements HubStore {
-  constructor(private readonly names = { files: HUB_CACHE, partial: HUB_PARTIAL_CACHE }) {}
+export class CacheStore implements FileStore {
+  constructor(private readonly names = { files: FILES_CACHE, partial: PARTIAL_FILES_CACHE }) {}
 
   private files = () => caches.open(this.names.files);
   private partials = () => caches.open(this.names.partial);
+  /** Reading opens nothing new: after `clear()` the caches stay gone until a file is stored. */
+  private async existing(name: string): Promise<Cache | null> {
+    return (await caches.has(name)) ? caches.open(name) : null;
+  }
 
   async get(url: string) {
-    const res = await (await this.files()).match(url);
+    const res = await (await this.existing(this.names.files))?.match(url);
     const info = res && decode<StoredFile>(res);
     if (!res || !info) return null;
     return { info, bytes: async () => new Uint8Array(await res.clone().arrayBuffer()) };
@@ -65,12 +71,18 @@ export class CacheStore implements HubStore {
     await this.guard(info, bytes.byteLength, () => cache.put(info.url, entry(bytes, info)));
   }
 
+  /** Drops both caches, every model with them. */
+  async clear(): Promise<void> {
+    await caches.delete(this.names.files);
+    await caches.delete(this.names.partial);
+  }
+
   async delete(url: string): Promise<void> {
     await (await this.files()).delete(url);
   }
 
   async list(): Promise<StoredFile[]> {
-    const all = await (await this.files()).matchAll();
+    const all = (await (await this.existing(this.names.files))?.matchAll()) ?? [];
     return all.map((res) => decode<StoredFile>(res)).filter((info): info is StoredFile => info !== null);
   }
 
@@ -112,7 +124,8 @@ export class CacheStore implements HubStore {
   }
 
   async listPartials(): Promise<PartialFile[]> {
-    const cache = await this.partials();
+    const cache = await this.existing(this.names.partial);
+    if (!cache) return [];
     const urls = new Set((await cache.keys()).map((k) => pieceOf(k.url).url));
     const out: PartialFile[] = [];
     for (const url of urls) {
@@ -124,14 +137,14 @@ export class CacheStore implements HubStore {
   }
 
   /** Refuses early a download the browser's quota cannot hold, rather than failing at the last byte. */
-  async checkSpace(bytes: number, target: HubFile): Promise<void> {
+  async checkSpace(bytes: number, target: FileTarget): Promise<void> {
     const estimate = await globalThis.navigator?.storage?.estimate?.().catch(() => null);
     if (!estimate?.quota) return;
     const free = estimate.quota - (estimate.usage ?? 0);
     if (bytes > free) throw await this.quotaError(target, bytes, free);
   }
 
-  private async guard(target: HubFile, bytes: number, write: () => Promise<void>): Promise<void> {
+  private async guard(target: FileTarget, bytes: number, write: () => Promise<void>): Promise<void> {
     try {
       await write();
     } catch (error) {
@@ -141,12 +154,12 @@ export class CacheStore implements HubStore {
   }
 
   /** Says how much was needed and what could be deleted to make room. */
-  private async quotaError(target: HubFile, needed: number, free?: number): Promise<HubDownloadError> {
+  private async quotaError(target: FileTarget, needed: number, free?: number): Promise<DownloadError> {
     const models = (await cachedModels(this).catch(() => [])).filter((m) => m.repo !== target.repo);
     const room = free === undefined ? '' : ` and the browser allows about ${formatBytes(Math.max(0, free))} more for this site`;
     const fix = models.length
       ? `Delete a cached model to make room (${models.map((m) => `${m.repo}: ${formatBytes(m.bytes + m.partialBytes)}`).join(', ')})`
       : `Free disk space on this device (the browser gives a site a share of it) or clear this site's data`;
-    return new HubDownloadError('quota', `Not enough storage for ${describeFile(target)}: it needs ${formatBytes(needed)}${room}. ${fix}, then download again.`);
+    return new DownloadError('quota', `Not enough storage for ${describeFile(target)}: it needs ${formatBytes(needed)}${room}. ${fix}, then download again.`);
   }
 }
