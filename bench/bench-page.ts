@@ -24,6 +24,8 @@ export interface BenchResult {
   decodeTokens: number;
   firstTtftMs: number;
   followUpTtftMs: number;
+  /** A new image encoded while an answer is being written (a live camera's next frame): the one worker interleaves them. */
+  encodeDuringAnswerMs: number;
   peakHeapMB: number | null;
 }
 
@@ -64,6 +66,11 @@ async function run(request: BenchRequest): Promise<BenchResult> {
   await sample();
   const followUps = [];
   for (let i = 0; i < request.followUps; i++) followUps.push(await timed(request.questions[i % 2]));
+  const answering = timed(request.questions[0]);
+  const during = performance.now();
+  await client.look('bench-next-frame', image);
+  const encodeDuringAnswerMs = performance.now() - during;
+  await answering;
   await sample();
   const decode = followUps.map((f) => f.answer.stats);
   return {
@@ -76,6 +83,7 @@ async function run(request: BenchRequest): Promise<BenchResult> {
     decodeTokens: median(decode.map((s) => s.newTokens)),
     firstTtftMs: first.ttft,
     followUpTtftMs: median(followUps.map((f) => f.ttft)),
+    encodeDuringAnswerMs,
     peakHeapMB: heap.length ? Math.max(...heap) : null,
   };
 }

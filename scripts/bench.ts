@@ -72,10 +72,10 @@ try {
 
 const name = (b: Backend) => (b.kind === 'webgpu' ? 'WebGPU' : `WASM ${b.threads} thread${b.threads > 1 ? 's' : ''}`);
 const fmt = (v: number | null, digits = 0) => (v === null ? 'n/a' : v.toFixed(digits));
-const header = ['backend', 'load ms', 'encode ms', 'prefill tok/s', 'decode tok/s', 'TTFT first ms', 'TTFT follow-up ms', 'peak JS heap MB'];
+const header = ['backend', 'load ms', 'encode ms', 'prefill tok/s', 'decode tok/s', 'TTFT first ms', 'TTFT follow-up ms', 'encode while answering ms', 'peak JS heap MB'];
 const rows = results.map((r) =>
   'error' in r
-    ? [name(r.backend), `failed: ${r.error}`, '', '', '', '', '', '']
+    ? [name(r.backend), `failed: ${r.error}`, '', '', '', '', '', '', '']
     : [
         name(r.backend),
         fmt(r.loadMs),
@@ -84,6 +84,7 @@ const rows = results.map((r) =>
         `${fmt(r.decodeTokensPerS)} (${r.decodeTokens} tok)`,
         fmt(r.firstTtftMs),
         fmt(r.followUpTtftMs),
+        fmt(r.encodeDuringAnswerMs, 1),
         fmt(r.peakHeapMB, 1),
       ],
 );

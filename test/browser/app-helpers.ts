@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Page, Worker } from 'playwright-core';
 import { inject } from 'vitest';
 import { TEST_PACKAGE } from '../support/paths';
 
@@ -23,3 +23,13 @@ export async function ask(page: Page, question: string): Promise<void> {
 export const lastAnswer = (page: Page) => page.getByTestId('message-assistant').last();
 export const answerText = async (page: Page) => (await lastAnswer(page).locator('.text').textContent()) ?? '';
 export const answerDone = (page: Page) => lastAnswer(page).locator('.stats').waitFor({ timeout: 90_000 });
+
+/** The reference image, one question answered about it, and the model worker that answered. */
+export async function answeredOnce(page: Page): Promise<Worker> {
+  await uploadReference(page);
+  await ask(page, 'How many stars are there in the image?');
+  await answerDone(page);
+  const worker = page.workers().find((w) => w.url().includes('model.worker'));
+  if (!worker) throw new Error('no model worker in the page');
+  return worker;
+}

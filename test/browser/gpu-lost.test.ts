@@ -8,7 +8,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launchChromium, recordConsole } from '../support/browser';
-import { answerDone, answerText, ask, lastAnswer, modelUrl, uploadReference, waitReady } from './app-helpers';
+import { answerDone, answeredOnce, answerText, ask, lastAnswer, modelUrl, waitReady } from './app-helpers';
 
 let browser: Browser;
 let page: Page;
@@ -27,14 +27,9 @@ it('reloads the model on WASM and answers when the GPU is lost mid-answer', { ti
   await page.goto(modelUrl());
   await waitReady(page);
   expect(await page.getByTestId('backend').textContent(), logs.join('\n')).toContain('WebGPU');
-  await uploadReference(page);
-  await ask(page, 'How many stars are there in the image?');
-  await answerDone(page);
-
-  const worker = page.workers().find((w) => w.url().includes('model.worker'));
-  expect(worker).toBeDefined();
+  const worker = await answeredOnce(page);
   // The next command encoder the model asks for belongs to the device it runs on: destroy that device then.
-  await worker!.evaluate(() => {
+  await worker.evaluate(() => {
     type Device = { destroy(): void; createCommandEncoder(...args: unknown[]): unknown };
     const { prototype } = (globalThis as unknown as { GPUDevice: { prototype: Device } }).GPUDevice;
     const create = prototype.createCommandEncoder;

@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser';
 import { TEST_PACKAGE } from '../support/paths';
-import { answerDone, answerText, ask, lastAnswer, modelUrl, uploadReference, waitReady } from './app-helpers';
+import { answerDone, answeredOnce, answerText, ask, lastAnswer, modelUrl, uploadReference, waitReady } from './app-helpers';
 
 let browser: Browser;
 let page: Page;
@@ -72,13 +72,9 @@ describe('a crashed worker', () => {
   it('is restarted with the model reloaded, the question asked again, and a notice says so', async () => {
     await page.goto(modelUrl());
     await waitReady(page);
-    await uploadReference(page);
-    await ask(page, 'How many stars are there in the image?');
-    await answerDone(page);
-    const worker = page.workers().find((w) => w.url().includes('model.worker'));
-    expect(worker).toBeDefined();
+    const worker = await answeredOnce(page);
     // The next answer runs into an uncaught exception in the worker before its result is sent, as a bug in the runtime would.
-    await worker!.evaluate(() => {
+    await worker.evaluate(() => {
       const post = self.postMessage.bind(self);
       self.postMessage = ((message: { type: string }, transfer?: Transferable[]) => {
         if (message.type !== 'result') return post(message, transfer ?? []);
