@@ -1,7 +1,9 @@
 import type { StateCreator } from 'zustand';
 import { CacheStore, LEGACY_CACHES } from '../files/cache-store';
 import { cachedModels, deleteModel, type CachedModel } from '../files/download-list';
+import { openModelFolder, type FolderFile } from '../hub/open-folder';
 import type { AppState } from './app-store';
+import { hubEndpoint } from './model-choice';
 import { messageOf } from './shared';
 
 /** What this device keeps of the models, GVT packages and Hub models alike, in the one file store. */
@@ -14,6 +16,8 @@ export interface CacheSlice {
   /** Deletes every stored model: the next load downloads again. */
   clearCache(): Promise<void>;
   deleteStoredModel(repo: string): Promise<void>;
+  /** Stores a catalogue model's files picked from disk as if downloaded, then chooses it. */
+  openModelFolder(files: FolderFile[]): Promise<void>;
 }
 
 const available = () => typeof caches !== 'undefined';
@@ -42,6 +46,17 @@ export const createCacheSlice: StateCreator<AppState, [], [], CacheSlice> = (set
       set({ error: `The cache could not be cleared: ${messageOf(error)}` });
     }
     await get().refreshCache();
+  },
+
+  async openModelFolder(files) {
+    try {
+      if (!store) throw new Error('this page has no Cache Storage (it needs https)');
+      const { model } = await openModelFolder(files, { store, endpoint: hubEndpoint });
+      await get().refreshCache();
+      await get().chooseModel(model.id);
+    } catch (error) {
+      set({ error: `The model folder could not be opened: ${messageOf(error)}` });
+    }
   },
 
   async deleteStoredModel(repo) {

@@ -17,6 +17,8 @@ export interface ModelChoice {
   spec: ModelSpec;
   /** The catalogue entry (null for a package). */
   entry: HubModel | null;
+  /** The host its files come from. */
+  from: string;
 }
 
 /** 'planning': asking what a load would download; 'idle': waiting for the user to start the download. */
@@ -41,6 +43,7 @@ export interface SessionSlice {
 }
 
 let packageUrl = initialPackageUrl();
+const packageChoice = (url: string): ModelChoice => ({ spec: { kind: 'package', url }, entry: null, from: new URL(url, location.href).host });
 let cancelLoad: (() => void) | null = null;
 /** Each open or load supersedes the one before: what it finds out later is dropped. */
 const begin = supersedable();
@@ -78,18 +81,19 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
         return;
       }
       packageUrl = url;
-      await open({ spec: { kind: 'package', url }, entry: null });
+      await open(packageChoice(url));
     },
 
     async chooseModel(id) {
       saveModelChoice(id);
-      if (!id) return open({ spec: { kind: 'package', url: packageUrl }, entry: null });
+      if (!id) return open(packageChoice(packageUrl));
       const entry = findHubModel(id);
       if (!entry) {
         set({ error: `${id} is not in the model catalogue.` });
         return;
       }
-      await open({ spec: { kind: 'hub', modelId: id, endpoint: await hubEndpoint(entry) }, entry });
+      const endpoint = await hubEndpoint(entry);
+      await open({ spec: { kind: 'hub', modelId: id, endpoint }, entry, from: new URL(endpoint).host });
     },
 
     async reopenModel() {

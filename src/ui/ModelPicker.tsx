@@ -1,9 +1,6 @@
 import { useState, type ChangeEvent } from 'react';
-import { CacheStore } from '../files/cache-store';
 import { CATALOGUE } from '../hub/catalogue';
-import { openModelFolder } from '../hub/open-folder';
 import { useAppStore } from '../store/app-store';
-import { hubEndpoint } from '../store/model-choice';
 import { formatBytes } from '../format';
 
 const BUILT_IN = 'built-in';
@@ -18,27 +15,20 @@ export function ModelPicker() {
   const download = useAppStore((s) => s.downloadModel);
   const cancel = useAppStore((s) => s.cancelDownload);
   const deleteStoredModel = useAppStore((s) => s.deleteStoredModel);
-  const showError = useAppStore((s) => s.showError);
+  const openModelFolder = useAppStore((s) => s.openModelFolder);
   const [opening, setOpening] = useState(false);
   const entry = choice?.entry;
   const current = entry?.id ?? BUILT_IN;
   const cachedBytes = (id: string) => stored.find((m) => m.repo === id)?.bytes ?? 0;
-  /** A catalogue model's files from disk go into the download store, then the model is chosen as if downloaded. */
+  /** A catalogue model's files from disk: the store keeps them as if downloaded. */
   const openFolder = async (event: ChangeEvent<HTMLInputElement>) => {
     const input = event.currentTarget;
     const picked = [...(input.files ?? [])];
     input.value = '';
     if (picked.length === 0) return;
     setOpening(true);
-    try {
-      const files = picked.map((f) => ({ path: f.webkitRelativePath || f.name, read: async () => new Uint8Array(await f.arrayBuffer()) }));
-      const { model } = await openModelFolder(files, { store: new CacheStore(), endpoint: hubEndpoint });
-      await chooseModel(model.id);
-    } catch (error) {
-      showError(`The model folder could not be opened: ${(error as Error).message}`);
-    } finally {
-      setOpening(false);
-    }
+    await openModelFolder(picked.map((f) => ({ path: f.webkitRelativePath || f.name, read: async () => new Uint8Array(await f.arrayBuffer()) })));
+    setOpening(false);
   };
   const toFetch = plan ? plan.files.filter((f) => !f.cached).reduce((sum, f) => sum + f.bytes, 0) : 0;
 
@@ -71,10 +61,10 @@ export function ModelPicker() {
           multiple
         />
       </label>
-      {entry && choice.spec.kind === 'hub' && (
+      {entry && (
         <div className="hub-download" data-testid="hub-download">
           <p>
-            <strong>{entry.id}</strong> from {new URL(choice.spec.endpoint).host}
+            <strong>{entry.id}</strong> from {choice.from}
             {plan
               ? ` · ${plan.files.length} files for ${plan.variant}: ${toFetch > 0 ? `${formatBytes(toFetch)} to download` : 'all stored on this device'}`
               : ' · checking the download size…'}
