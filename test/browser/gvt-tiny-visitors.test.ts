@@ -78,7 +78,11 @@ describe.skipIf(!existsSync(GVT_TINY))('GVT-tiny as a visitor uses it', () => {
     expect((await notice.locator('p').textContent())?.trim()).toMatch(NOTICE);
     expect(await page.getByTestId('message-assistant').count(), 'shown before any question').toBe(0);
     expect(await notice.getByRole('button', { name: /^Use SmolVLM 256M for photos$/ }).isVisible()).toBe(true);
-    // An off-topic question gets one honest sentence, not a made-up scene.
+  });
+
+  // About a photo the shipped package refuses 19 of 24 such questions (test/unit/gvt-tiny.test.ts); about a scene, all.
+  it('answers an off-topic question about a sample scene with one honest sentence, not a made-up scene', async () => {
+    await useSample(page, 0);
     await ask(page, 'What is the capital of France?');
     await answerDone(page);
     expect((await answerText(page)).trim()).toMatch(/^I can only .*\?$/);

@@ -155,4 +155,17 @@ describe('GVT-tiny as visitors use it', () => {
       expect(text.trim(), question).toMatch(/^I can only .*\?$/);
     }
   });
+
+  // Wanted: every one. This package refuses 19 of 24 (the one before it, trained on clean scenes only,
+  // 24 of 24); the rest get a made-up scene under the photo notice. A regression guard until it is fixed.
+  it('answers off-topic questions about a photo with the one sentence, mostly (19 of 24)', async () => {
+    let refused = 0;
+    const questions = ['What is the capital of France?', 'who made you', 'tell me a joke', 'what is the weather like', 'Is there a dog?', 'how many cars are there?'];
+    const photos = ['astronaut.png', 'chelsea.png', 'coffee.png', 'camera.png'];
+    for (const photo of photos) {
+      const image = await readPng(join(SKIMAGE, photo));
+      for (const question of questions) refused += Number(/^\s*I can only/.test(await answer(`photo-${photo}`, image, question)));
+    }
+    expect(refused).toBeGreaterThanOrEqual(18);
+  });
 });
