@@ -1,6 +1,6 @@
 import type { ModelManifest } from './manifest';
 import { splitTemplate, type PromptParts } from './prompt';
-import { createSession, ort, type Backend } from './runtime';
+import { createSession, ort, runExclusive, type Backend } from './runtime';
 import { makeRng, sampleToken, type SamplingOptions } from './sampling';
 import { TextStream } from './text-stream';
 import { TextTokenizer } from './tokenizer';
@@ -243,7 +243,7 @@ export class LanguageModel {
   }
 
   private async embed(ids: number[]): Promise<Float32Array> {
-    const outputs = await this.embedSession.run({ input_ids: int64(ids, [1, ids.length]) });
+    const outputs = await runExclusive(() => this.embedSession.run({ input_ids: int64(ids, [1, ids.length]) }));
     return outputs.inputs_embeds.data as Float32Array;
   }
 
@@ -263,7 +263,7 @@ export class LanguageModel {
         feeds[`past_key_values.${i}.${part}`] = past?.tensors[`present.${i}.${part}`] ?? empty();
       }
     }
-    const outputs = await this.decoderSession.run(feeds);
+    const outputs = await runExclusive(() => this.decoderSession.run(feeds));
     const logits = outputs.logits;
     const vocab = logits.dims[2];
     const all = (await logits.getData()) as Float32Array;

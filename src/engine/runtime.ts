@@ -68,4 +68,18 @@ export async function createSession(
   return ort.InferenceSession.create(bytes, options);
 }
 
+let running: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs one session at a time in this thread. ONNX Runtime's WebGPU backend
+ * fails a run that starts while another is in flight ("Session already
+ * started"), and one worker holds both the vision encoder and the LLM: a new
+ * image encoded while an answer is written takes its turn between two tokens.
+ */
+export function runExclusive<T>(run: () => Promise<T>): Promise<T> {
+  const result = running.then(run, run);
+  running = result.catch(() => {});
+  return result;
+}
+
 export { ort };

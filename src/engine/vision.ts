@@ -1,6 +1,6 @@
 import type { ModelManifest } from './manifest';
 import { preprocess, type RgbaImage } from './image';
-import { createSession, ort, type Backend } from './runtime';
+import { createSession, ort, runExclusive, type Backend } from './runtime';
 
 /** What the vision graph says of one image. */
 export interface VisionOutput {
@@ -31,7 +31,7 @@ export class VisionTokenizer {
     const { size } = this.manifest.image;
     const pixels = preprocess(image, this.manifest.image, orientation);
     const input = new ort.Tensor('float32', pixels, [1, 3, size, size]);
-    const outputs = await this.session.run({ pixel_values: input });
+    const outputs = await runExclusive(() => this.session.run({ pixel_values: input }));
     const features = outputs.image_features;
     const { count, width } = this.manifest.visual_tokens;
     if (features.dims.length !== 3 || features.dims[1] !== count || features.dims[2] !== width) {
