@@ -105,10 +105,7 @@ export class ModelClient {
 
   /** A worker that crashed comes back empty: load the model into it before the next call. */
   private async reloadIfCrashed(): Promise<void> {
-    if (this.worker?.fresh && this.loaded && this.request) {
-      this.seen.clear();
-      await this.worker.call('load', this.request).result;
-    }
+    if (this.worker?.fresh && this.loaded && this.request) await this.load(this.request).result;
   }
 
   /** Stops the worker, and with it the model's memory. */
