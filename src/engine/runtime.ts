@@ -9,38 +9,100 @@ export interface Backend {
 }
 
 export interface Capabilities {
+  /** The browser gives a WebGPU adapter, software or not: WebGPU can be picked in the menu. */
   webgpu: boolean;
+  /**
+   * The adapter's name when it is a fallback or software renderer (SwiftShader,
+   * llvmpipe): it runs shaders on the CPU, slower than WASM (a caption took 20 s
+   * on SwiftShader, under 1 s on WASM). null for a hardware GPU or none.
+   */
+  softwareGpu: string | null;
   /** The adapter runs fp16 shaders: only then do Hub models get fp16 weights. */
   shaderF16: boolean;
   crossOriginIsolated: boolean;
   cores: number;
 }
 
+export interface BackendChoice {
+  backend: Backend;
+  /** Why Automatic chose it, or why a pick could not run here; null when a pick runs as asked. */
+  why: string | null;
+}
+
 /**
- * WebGPU when the browser gives an adapter; else WASM, threaded only when the
- * page is cross-origin isolated (SharedArrayBuffer needs COOP/COEP).
- * An override wins where the browser can honour it.
+ * Automatic: WebGPU on a hardware GPU; else WASM, threaded only when the page
+ * is cross-origin isolated (SharedArrayBuffer needs COOP/COEP). A pick wins
+ * where the browser can honour it: WebGPU on a software adapter is still WebGPU.
  */
-export function chooseBackend(caps: Capabilities, override?: Partial<Backend>): Backend {
+export function decideBackend(caps: Capabilities, override?: Partial<Backend>): BackendChoice {
   const maxThreads = caps.crossOriginIsolated ? Math.max(1, Math.min(4, caps.cores)) : 1;
-  const kind = override?.kind === 'webgpu' && !caps.webgpu ? 'wasm' : (override?.kind ?? (caps.webgpu ? 'webgpu' : 'wasm'));
-  if (kind === 'webgpu') return { kind, threads: 1 };
-  const threads = Math.max(1, Math.min(maxThreads, override?.threads ?? maxThreads));
-  return { kind, threads };
+  const wasm: Backend = { kind: 'wasm', threads: Math.max(1, Math.min(maxThreads, override?.threads ?? maxThreads)) };
+  const webgpu: Backend = { kind: 'webgpu', threads: 1 };
+  const oneThread = caps.crossOriginIsolated ? '' : '; one thread, as the page is not cross-origin isolated';
+  if (override?.kind === 'webgpu') {
+    return caps.webgpu ? { backend: webgpu, why: null } : { backend: wasm, why: `WebGPU was picked, but this browser gives no WebGPU adapter${oneThread}` };
+  }
+  if (override?.kind === 'wasm') return { backend: wasm, why: null };
+  if (caps.webgpu && !caps.softwareGpu) return { backend: webgpu, why: 'Automatic: this browser has a GPU' };
+  if (caps.softwareGpu) {
+    return { backend: wasm, why: `Automatic: the only GPU here is a software one (${caps.softwareGpu}), slower than WASM${oneThread}` };
+  }
+  return { backend: wasm, why: `Automatic: this browser gives no WebGPU adapter${oneThread}` };
+}
+
+export const chooseBackend = (caps: Capabilities, override?: Partial<Backend>): Backend => decideBackend(caps, override).backend;
+
+/** What GPUAdapterInfo says of an adapter, as far as telling a software renderer goes. */
+export interface AdapterInfo {
+  vendor?: string;
+  architecture?: string;
+  device?: string;
+  description?: string;
+  isFallbackAdapter?: boolean;
+}
+
+const SOFTWARE_RENDERERS: [RegExp, string][] = [
+  [/swiftshader/i, 'SwiftShader'],
+  [/llvmpipe/i, 'llvmpipe'],
+  [/lavapipe/i, 'lavapipe'],
+  [/softpipe/i, 'softpipe'],
+  [/microsoft basic render driver/i, 'Microsoft Basic Render Driver'],
+];
+
+/**
+ * The software renderer an adapter is, by name, or null for a hardware GPU.
+ * Chromium marks SwiftShader a fallback adapter; llvmpipe and Windows' WARP
+ * come as ordinary adapters, known only by their names.
+ */
+export function softwareRenderer(info: AdapterInfo, fallback = false): string | null {
+  const text = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ');
+  const known = SOFTWARE_RENDERERS.find(([pattern]) => pattern.test(text));
+  if (known) return known[1];
+  return fallback || info.isFallbackAdapter ? info.description || "the browser's fallback adapter" : null;
 }
 
 /** What this worker (or Node) can use; reads navigator, never the DOM. */
 export async function detectCapabilities(): Promise<Capabilities> {
-  type Adapter = { features: { has(name: string): boolean } };
+  type Adapter = {
+    features: { has(name: string): boolean };
+    info?: AdapterInfo;
+    /** Before Chromium 127: the info came from a call. */
+    requestAdapterInfo?(): Promise<AdapterInfo>;
+    /** Before GPUAdapterInfo had it. */
+    isFallbackAdapter?: boolean;
+  };
   const nav = (globalThis as { navigator?: Navigator & { gpu?: { requestAdapter(): Promise<Adapter | null> } } }).navigator;
   let adapter: Adapter | null = null;
+  let info: AdapterInfo = {};
   try {
     adapter = (await nav?.gpu?.requestAdapter()) ?? null;
+    info = adapter?.info ?? (await adapter?.requestAdapterInfo?.()) ?? {};
   } catch {
-    adapter = null;
+    // A browser that refuses an adapter, or word of what it is, is judged on what it did give.
   }
   return {
     webgpu: adapter !== null,
+    softwareGpu: adapter ? softwareRenderer(info, adapter.isFallbackAdapter) : null,
     shaderF16: adapter?.features.has('shader-f16') ?? false,
     crossOriginIsolated: Boolean((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated),
     cores: nav?.hardwareConcurrency ?? 1,

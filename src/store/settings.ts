@@ -7,7 +7,7 @@ export interface Settings {
   /** 0 is greedy: the same answer every time. */
   temperature: number;
   topP: number;
-  /** undefined: chosen automatically (WebGPU, else threaded WASM, else one thread). */
+  /** undefined: chosen automatically (WebGPU on a hardware GPU, else threaded WASM, else one thread). */
   backend: Partial<Backend> | undefined;
 }
 

@@ -1,5 +1,5 @@
 import { backendLabel, useAppStore } from '../store/app-store';
-import type { Backend } from '../engine/runtime';
+import { decideBackend, type Backend } from '../engine/runtime';
 
 type Choice = 'auto' | 'webgpu' | 'wasm' | `wasm-${number}`;
 
@@ -9,7 +9,7 @@ const toBackend = (choice: Choice): Partial<Backend> | undefined =>
 const toChoice = (backend: Partial<Backend> | undefined): Choice =>
   !backend ? 'auto' : backend.kind === 'webgpu' ? 'webgpu' : backend.threads ? `wasm-${backend.threads}` : 'wasm';
 
-/** Shows the backend in use and lets the user override the automatic choice (backend and threads; kept across reloads). */
+/** Shows the backend in use and why, and lets the user override the automatic choice (backend and threads; kept across reloads). */
 export function BackendPicker() {
   const model = useAppStore((s) => s.model);
   const override = useAppStore((s) => s.settings.backend);
@@ -22,18 +22,26 @@ export function BackendPicker() {
   const threadChoices = [2, 4].filter((n) => n <= maxThreads || current === `wasm-${n}`);
   const inUse = model ? backendLabel(model.backend) : '…';
   const noIsolation = caps ? !caps.crossOriginIsolated : false;
+  const choice = caps ? decideBackend(caps, override) : null;
+  // A model reloaded on WASM after its GPU was lost runs on what nobody chose: the notice says why, not this.
+  const why = choice && model && choice.backend.kind === model.backend.kind && choice.backend.threads === model.backend.threads ? choice.why : null;
 
   return (
     <div className="backend">
       <span className="backend-in-use" data-testid="backend">
         Backend: {inUse}
       </span>
+      {why && (
+        <span className="backend-why" data-testid="backend-why">
+          {why}
+        </span>
+      )}
       <label>
         <span className="visually-hidden">Backend</span>
         <select aria-label="Backend" value={current} disabled={status === 'loading' || status === 'planning'} onChange={(e) => void setBackend(toBackend(e.target.value as Choice))}>
           <option value="auto">Automatic</option>
           <option value="webgpu" disabled={caps ? !caps.webgpu : false}>
-            WebGPU{caps && !caps.webgpu ? ' (no adapter)' : ''}
+            WebGPU{caps && !caps.webgpu ? ' (no adapter)' : caps?.softwareGpu ? ` (${caps.softwareGpu}, software)` : ''}
           </option>
           <option value="wasm" disabled={noIsolation}>
             WASM, all threads{noIsolation ? ' (page not cross-origin isolated)' : ''}

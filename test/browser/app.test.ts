@@ -1,7 +1,8 @@
 /**
  * The built app in Debian's headless Chromium, on the random-weight test
  * package: load, upload, a streamed answer, Stop midway, a follow-up —
- * once on WASM and once on WebGPU (SwiftShader's adapter).
+ * once on WASM and once on WebGPU (SwiftShader's adapter, picked in the
+ * Backend menu).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { TEST_PACKAGE } from '../support/paths';
 import { launchChromium, recordConsole } from '../support/browser';
+import { pickedBackend } from '../support/picked-backend';
 import { answerDone, answerText, ask, lastAnswer, modelUrl, uploadReference, waitReady } from './app-helpers';
 
 const reference = JSON.parse(readFileSync(join(TEST_PACKAGE, 'reference.json'), 'utf8'));
@@ -44,6 +46,8 @@ for (const backend of ['wasm', 'webgpu'] as const) {
     beforeAll(async () => {
       browser = await launchChromium({ webgpu: backend === 'webgpu' });
       page = await browser.newPage();
+      // WebGPU on SwiftShader is a pick: Automatic passes a software GPU over for WASM.
+      if (backend === 'webgpu') await pickedBackend(page, { kind: 'webgpu' });
       log = recordConsole(page);
       await page.goto(modelUrl());
       await waitReady(page);

@@ -7,6 +7,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser';
+import { pickedBackend } from '../support/picked-backend';
 import { answerDone, lastAnswer, modelUrl, waitReady } from './app-helpers';
 import { runTask, useSample } from './demo-helpers';
 
@@ -53,6 +54,7 @@ describe('the stats line on WebGPU', () => {
     const gpu = await launchChromium({ webgpu: true });
     try {
       const page = await gpu.newPage();
+      await pickedBackend(page, { kind: 'webgpu' });
       await page.goto(modelUrl());
       await waitReady(page);
       expect(await page.getByTestId('backend').textContent()).toContain('WebGPU');

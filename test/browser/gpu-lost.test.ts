@@ -8,6 +8,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launchChromium, recordConsole } from '../support/browser';
+import { pickedBackend } from '../support/picked-backend';
 import { answerDone, answeredOnce, answerText, ask, lastAnswer, modelUrl, waitReady } from './app-helpers';
 
 let browser: Browser;
@@ -17,6 +18,7 @@ let logs: string[];
 beforeAll(async () => {
   browser = await launchChromium({ webgpu: true });
   page = await browser.newPage();
+  await pickedBackend(page, { kind: 'webgpu' });
   logs = recordConsole(page);
 });
 afterAll(async () => {

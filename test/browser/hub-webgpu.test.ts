@@ -7,6 +7,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { launchChromium, recordConsole } from '../support/browser';
+import { pickedBackend } from '../support/picked-backend';
 import { HUB_FIXTURES } from '../support/build-hub-fixtures';
 import { startHubServer, type HubServer } from '../support/hub-server';
 import { answerDone, answerText, ask, lastAnswer } from './app-helpers';
@@ -22,6 +23,7 @@ beforeAll(async () => {
   hub = await startHubServer(HUB_FIXTURES);
   browser = await launchChromium({ webgpu: true });
   page = await (await browser.newContext()).newPage();
+  await pickedBackend(page, { kind: 'webgpu' });
   logs = recordConsole(page);
 });
 afterAll(async () => {
