@@ -11,13 +11,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { main as pull } from '../../scripts/models-pull';
 import { launchChromium, recordConsole } from '../support/browser';
 import { HUB_FIXTURES } from '../support/build-hub-fixtures';
-import { ROOT } from '../support/paths';
 import { startHubServer } from '../support/hub-server';
 import { answerDone, answerText, ask, lastAnswer } from './app-helpers';
 
 const PHOTO = '/usr/lib/python3/dist-packages/skimage/data/chelsea.png';
 /** The folder serve-app.ts builds the app into and vite preview serves. */
-const BUILD = join(ROOT, '.cache', 'app-test-build');
+const BUILD = inject('appBuild');
 const PULLED = join(BUILD, 'models', 'HuggingFaceTB');
 const FLORENCE = join(HUB_FIXTURES, 'onnx-community', 'Florence-2-base-ft');
 

@@ -16,16 +16,16 @@ import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium, recordConsole } from '../support/browser';
 import { ROOT, TEST_PACKAGE } from '../support/paths';
 import { answerDone, answerText, ask, lastAnswer, uploadReference, waitReady } from './app-helpers';
 import { runTask, useSample } from './demo-helpers';
 
 /** Where test/support/serve-app.ts builds the app (with the test packages copied in after the build). */
-const BUILD = join(ROOT, '.cache', 'app-test-build');
+const BUILD = inject('appBuild');
 /** The same build with a changed service worker: a new release of the site. */
-const NEXT_BUILD = join(ROOT, '.cache', 'app-test-build-next');
+const NEXT_BUILD = `${BUILD}-next`;
 const MODEL_CACHE = 'gvt-web-files-v1';
 const nameOf = (dir: string): string => JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).name;
 const GVT_TINY = nameOf(join(ROOT, 'public', 'models', 'gvt-tiny'));

@@ -7,11 +7,13 @@ import { ROOT, TEST_PACKAGE } from './paths';
 declare module 'vitest' {
   export interface ProvidedContext {
     appUrl: string;
+    /** The folder the app was built into and is served from (one per test run, so two runs can share a checkout). */
+    appBuild: string;
   }
 }
 
 export const TEST_PACKAGE_PATH = 'models/test-package/';
-const OUT_DIR = join(ROOT, '.cache', 'app-test-build');
+const OUT_DIR = join(ROOT, '.cache', `app-test-build-${process.pid}`);
 
 let server: PreviewServer | undefined;
 
@@ -42,7 +44,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('vite preview did not report a URL');
   project.provide('appUrl', url);
+  project.provide('appBuild', OUT_DIR);
   return async () => {
     await server?.close();
+    rmSync(OUT_DIR, { recursive: true, force: true });
   };
 }
