@@ -5,7 +5,7 @@ import { findHubModel, type HubModel } from '../hub/catalogue';
 import type { ModelSpec } from '../worker-api/messages';
 import type { AppState } from './app-store';
 import { hubEndpoint, loadModelChoice, saveModelChoice } from './model-choice';
-import { client, messageOf, supersedable } from './shared';
+import { backendLabel, client, messageOf, supersedable } from './shared';
 
 export const DEFAULT_MODEL_URL = `${import.meta.env.BASE_URL}models/gvt-tiny/`;
 
@@ -21,21 +21,28 @@ export interface ModelChoice {
   from: string;
 }
 
-/** 'planning': asking what a load would download; 'idle': waiting for the user to start the download. */
+/** The chosen model's state. 'planning': asking what a load would download; 'idle': waiting for the user to start the download. */
 export type ModelStatus = 'idle' | 'planning' | 'loading' | 'ready' | 'error';
 
 export interface SessionSlice {
+  /** The model picked: the one answering, or one being planned or downloaded to replace it. */
   choice: ModelChoice | null;
+  /** Where `choice` stands; 'ready' once it is the one answering. */
   modelStatus: ModelStatus;
-  /** The loaded model, whatever its kind. */
+  /** The model that answers, kept while another is planned and downloaded. */
+  loaded: ModelChoice | null;
   model: ModelInfo | null;
   /** What loading the chosen model downloads, once asked. */
   plan: DownloadPlan | null;
   progress: Record<string, FileProgress>;
+  /** The last choice that could not be loaded, and the message that said so: that message offers to try it again. */
+  failed: { id: string | null; name: string; message: string } | null;
   /** Opens the model of the last visit, or the package at `url`. */
   loadModel(url?: string): Promise<void>;
   /** null: the built-in GVT package. A model loads at once when its files are here; else its download size shows first. */
   chooseModel(id: string | null): Promise<void>;
+  /** Picks the failed model again and, once its size is known, downloads it. */
+  retryFailed(): Promise<void>;
   /** Loads the chosen model again (a new backend). */
   reopenModel(): Promise<void>;
   downloadModel(): Promise<void>;
@@ -44,48 +51,92 @@ export interface SessionSlice {
 
 let packageUrl = initialPackageUrl();
 const packageChoice = (url: string): ModelChoice => ({ spec: { kind: 'package', url }, entry: null, from: new URL(url, location.href).host });
+/** How messages name a choice. */
+export const nameOf = (choice: ModelChoice) =>
+  choice.entry?.name ?? (choice.spec.kind === 'package' && choice.spec.url !== DEFAULT_MODEL_URL ? `the package at ${choice.spec.url}` : 'GVT-tiny');
+const sentence = (text: string) => text[0].toUpperCase() + text.slice(1);
 let cancelLoad: (() => void) | null = null;
+/** The load request the answering model was loaded with: the same choice on the same backend needs no load. */
+let loadedKey = '';
 /** Each open or load supersedes the one before: what it finds out later is dropped. */
 const begin = supersedable();
 
 export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = (set, get) => {
-  const nameOf = (choice: ModelChoice) => choice.entry?.name ?? 'The model';
+  const requestFor = (choice: ModelChoice) => ({ model: choice.spec, backend: get().settings.backend });
 
-  const open = async (choice: ModelChoice) => {
+  /**
+   * A choice that could not be planned or loaded: the model that answers stays
+   * and the picker returns to it; with none (a first visit offline, a
+   * remembered model that is gone) the built-in model loads instead.
+   */
+  const fail = async (choice: ModelChoice, error: unknown) => {
+    const cancelled = error instanceof Error && error.name === 'AbortError';
+    const what = cancelled ? `The download of ${nameOf(choice)} was cancelled.` : `${sentence(nameOf(choice))} could not be loaded: ${messageOf(error)}`;
+    const failed = (message: string) => ({ id: choice.entry?.id ?? null, name: nameOf(choice), message });
+    const loaded = get().loaded;
+    if (loaded) {
+      const model = get().model;
+      const still =
+        JSON.stringify(loaded.spec) === JSON.stringify(choice.spec) && model
+          ? `It still runs on ${backendLabel(model.backend)}.`
+          : `${model?.name ?? nameOf(loaded)} is still loaded.`;
+      const error = `${what} ${still}`;
+      set({ choice: loaded, modelStatus: 'ready', plan: null, progress: {}, failed: failed(error), error });
+    } else if (choice.entry) {
+      saveModelChoice(null);
+      await open(packageChoice(packageUrl));
+      const notice = `${what} ${get().model?.name ?? 'GVT-tiny'} is loaded instead.`;
+      set({ failed: failed(notice), notice });
+    } else {
+      set({ modelStatus: 'error', failed: failed(what), error: what });
+    }
+  };
+
+  const open = async (choice: ModelChoice, then?: 'download') => {
     const current = begin();
-    get().stop();
     cancelLoad?.();
-    set({ choice, modelStatus: 'planning', model: null, plan: null, progress: {}, error: null });
+    if (get().loaded && JSON.stringify(requestFor(choice)) === loadedKey) {
+      set({ choice: get().loaded, modelStatus: 'ready', plan: null, progress: {}, failed: null });
+      return;
+    }
+    set({ choice, modelStatus: 'planning', plan: null, progress: {}, failed: null, error: null });
     try {
-      const plan = await client.plan({ model: choice.spec, backend: get().settings.backend }).result;
+      const plan = await client.plan(requestFor(choice)).result;
       if (!current()) return;
+      // A remembered model whose files are gone would leave a first visit with nothing to ask: the built-in one loads meanwhile.
+      if (!plan.loadsAtOnce && !then && !get().loaded && choice.entry && loadModelChoice() === choice.entry.id) {
+        saveModelChoice(null);
+        set({ notice: `${nameOf(choice)} is no longer stored on this device, so the built-in model is loaded. Pick ${nameOf(choice)} to download it again.` });
+        return open(packageChoice(packageUrl));
+      }
       set({ plan, modelStatus: 'idle' });
-      if (plan.loadsAtOnce) await get().downloadModel();
+      if (plan.loadsAtOnce || then === 'download') await get().downloadModel();
     } catch (error) {
-      if (current()) set({ modelStatus: 'error', error: `${nameOf(choice)} could not be loaded: ${messageOf(error)}` });
+      if (current()) await fail(choice, error);
     }
   };
 
   return {
     choice: null,
     modelStatus: 'idle',
+    loaded: null,
     model: null,
     plan: null,
     progress: {},
+    failed: null,
 
     async loadModel(url = packageUrl) {
-      // The catalogue model picked last visit comes back instead.
+      packageUrl = url;
+      // The catalogue model loaded last visit comes back instead.
       const remembered = loadModelChoice();
       if (remembered && findHubModel(remembered)) {
         if (get().choice?.entry?.id !== remembered) await get().chooseModel(remembered);
         return;
       }
-      packageUrl = url;
       await open(packageChoice(url));
     },
 
     async chooseModel(id) {
-      saveModelChoice(id);
       if (!id) return open(packageChoice(packageUrl));
       const entry = findHubModel(id);
       if (!entry) {
@@ -94,6 +145,16 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
       }
       const endpoint = await hubEndpoint(entry);
       await open({ spec: { kind: 'hub', modelId: id, endpoint }, entry, from: new URL(endpoint).host });
+    },
+
+    async retryFailed() {
+      const failed = get().failed;
+      if (!failed) return;
+      set({ error: null, notice: null });
+      if (!failed.id) return open(packageChoice(packageUrl), 'download');
+      const entry = findHubModel(failed.id)!;
+      const endpoint = await hubEndpoint(entry);
+      await open({ spec: { kind: 'hub', modelId: failed.id, endpoint }, entry, from: new URL(endpoint).host }, 'download');
     },
 
     async reopenModel() {
@@ -105,19 +166,24 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
       const choice = get().choice;
       if (!choice) return;
       const current = begin();
+      const request = requestFor(choice);
       set({ modelStatus: 'loading', progress: {}, error: null });
-      const call = client.load({ model: choice.spec, backend: get().settings.backend }, (p) => {
+      const call = client.load(request, (p) => {
         if (current()) set((state) => ({ progress: { ...state.progress, [p.file]: p } }));
       });
       cancelLoad = call.cancel;
       try {
         const model = await call.result;
+        // Loaded is loaded, even when the user has since picked another: this model answers now.
+        loadedKey = JSON.stringify(request);
+        set({ loaded: choice, model });
         if (!current()) return;
-        set({ modelStatus: 'ready', model });
+        saveModelChoice(choice.entry?.id ?? null);
+        set({ modelStatus: 'ready', failed: null });
         // A new model has seen none of the images: the current one is read again.
         await get().lookAtCurrentImage();
       } catch (error) {
-        if (current()) set({ modelStatus: 'error', error: `${nameOf(choice)} could not be loaded: ${messageOf(error)}` });
+        if (current()) await fail(choice, error);
       } finally {
         if (current()) cancelLoad = null;
         void get().refreshCache();

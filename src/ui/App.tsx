@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useAppStore } from '../store/app-store';
+import { Alerts } from './Alerts';
 import { BackendPicker } from './BackendPicker';
 import { imageFromPasteEvent } from './clipboard';
 import { Conversation } from './Conversation';
@@ -15,10 +16,6 @@ import { TaskBar } from './TaskBar';
 export function App() {
   const loadModel = useAppStore((s) => s.loadModel);
   const setImage = useAppStore((s) => s.setImage);
-  const error = useAppStore((s) => s.error);
-  const dismissError = useAppStore((s) => s.dismissError);
-  const notice = useAppStore((s) => s.notice);
-  const dismissNotice = useAppStore((s) => s.dismissNotice);
 
   useEffect(() => {
     void loadModel();
@@ -54,22 +51,6 @@ export function App() {
         <BackendPicker />
       </header>
       <LoadProgress />
-      {error && (
-        <div className="error" role="alert">
-          <span>{error}</span>
-          <button type="button" onClick={dismissError} aria-label="Dismiss message">
-            ×
-          </button>
-        </div>
-      )}
-      {notice && (
-        <div className="notice" role="status" data-testid="notice">
-          <span>{notice}</span>
-          <button type="button" onClick={dismissNotice} aria-label="Dismiss notice">
-            ×
-          </button>
-        </div>
-      )}
       <main className="workspace">
         <ImagePanel />
         <section className="chat" aria-label="Conversation">
@@ -84,6 +65,7 @@ export function App() {
         <SettingsPanel />
         <ModelPanel />
       </div>
+      <Alerts />
     </div>
   );
 }

@@ -17,9 +17,9 @@ export function ModelPanel() {
   const cachedBytes = cached.reduce((sum, f) => sum + f.size, 0);
   const refreshCache = useAppStore((s) => s.refreshCache);
   const clearCache = useAppStore((s) => s.clearCache);
-  // While loading: what the worker reports. Once loaded: every file the model was read from.
+  // While a model loads: what its worker reports. Otherwise: every file the model that answers was read from.
   const files =
-    status === 'ready' && model ? model.files.map((f) => ({ file: f.file, loaded: f.bytes, total: f.bytes })) : Object.values(progress);
+    status === 'loading' ? Object.values(progress) : (model?.files.map((f) => ({ file: f.file, loaded: f.bytes, total: f.bytes })) ?? []);
 
   useEffect(() => {
     void refreshCache();

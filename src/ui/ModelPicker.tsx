@@ -70,16 +70,15 @@ export function ModelPicker() {
               : ' · checking the download size…'}
           </p>
           <div className="actions">
-            {status === 'loading' ? (
+            {status === 'loading' && (
               <button type="button" className="secondary" onClick={cancel}>
                 Cancel download
               </button>
-            ) : (
-              status !== 'ready' && (
-                <button type="button" onClick={() => void download()}>
-                  {status === 'error' ? 'Retry download' : toFetch > 0 ? `Download ${formatBytes(toFetch)}` : 'Load'}
-                </button>
-              )
+            )}
+            {status === 'idle' && (
+              <button type="button" onClick={() => void download()}>
+                {toFetch > 0 ? `Download ${formatBytes(toFetch)}` : 'Load'}
+              </button>
             )}
             {cachedBytes(entry.id) > 0 && status !== 'loading' && (
               <button type="button" className="secondary" onClick={() => void deleteStoredModel(entry.id)}>

@@ -8,7 +8,7 @@ export function QuestionBox() {
   const clear = useAppStore((s) => s.clearConversation);
   const generating = useAppStore((s) => s.generating);
   const hasMessages = useAppStore((s) => currentMessages(s).length > 0);
-  const ready = useAppStore((s) => s.modelStatus === 'ready' && currentImage(s) !== null);
+  const ready = useAppStore((s) => s.model !== null && currentImage(s) !== null);
   const unsupported = useAppStore((s) => s.model?.unsupported.vqa ?? null);
   const photos = useAppStore((s) => s.model?.domain === 'photos');
   const canSend = ready && !generating && question.trim() !== '' && !unsupported;

@@ -6,7 +6,7 @@ import { COLORS, SHAPES, countPhrase, objectPhrase, type Color, type Shape } fro
 /** One-click tasks: each fills the model's own task prompt (from its manifest). */
 export function TaskBar() {
   const runTask = useAppStore((s) => s.runTask);
-  const usable = useAppStore((s) => s.modelStatus === 'ready' && currentImage(s) !== null && !s.generating);
+  const usable = useAppStore((s) => s.model !== null && currentImage(s) !== null && !s.generating);
   const [color, setColor] = useState<Color | null>(null);
   const [shape, setShape] = useState<Shape | null>(null);
   // A photo model counts whatever the user names; GVT-tiny knows Shapes World's colours and shapes.

@@ -48,7 +48,7 @@ describe('the model panel', () => {
       await route.continue();
     });
     await page.goto(modelUrl());
-    await page.getByText(/Loading model… .* \/ .* \(\d+%\)/).waitFor({ timeout: 20_000 });
+    await page.getByText(/Loading .*… .* \/ .* \(\d+%\)/).waitFor({ timeout: 20_000 });
     // Each file's row appears as its bytes arrive, before the model is ready.
     await page.getByText('Files (downloading)').waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('file-progress').locator('li').first().textContent()).toMatch(/ \/ .* · \d+%/);
