@@ -68,8 +68,6 @@ export function Conversation() {
             className={`message ${m.role}`}
             data-testid={`message-${m.role}`}
             aria-busy={streaming}
-            data-prompt={m.prompt}
-            title={m.prompt && m.prompt !== m.text ? `Sent to the model as: ${m.prompt}` : undefined}
           >
             {m.role === 'assistant' && count !== undefined && (
               <output className="big-number" data-testid="count-number" aria-label="Count result">
@@ -82,6 +80,13 @@ export function Conversation() {
               </output>
             )}
             <p className={`text${streaming ? ' streaming' : ''}`}>{m.text || (streaming ? '…' : '')}</p>
+            {m.role === 'user' && m.prompt && (
+              // What the user asked for is the bubble; the exact words the model got are one click away.
+              <details className="prompt">
+                <summary>Prompt</summary>
+                <code data-testid="prompt">{m.prompt}</code>
+              </details>
+            )}
             {m.error && (
               <p className="message-error" role="alert">
                 {m.error}

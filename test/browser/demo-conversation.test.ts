@@ -50,7 +50,7 @@ describe('a conversation per image', () => {
     await threads.nth(0).click();
     await page.getByRole('img', { name: 'Your image: sample-1.png' }).waitFor();
     expect(await userCount(page)).toBe(2);
-    expect(await page.getByTestId('message-user').first().textContent()).toBe('Count stars');
+    expect(await page.getByTestId('message-user').first().locator('.text').textContent()).toBe('Count stars');
     expect(await threads.nth(0).getAttribute('aria-current')).toBe('true');
     // Back on the first image, a follow-up still reuses its prefix.
     await ask(page, 'What shape is the yellow object?');
