@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { TaskRequest } from '../engine/prompt';
 import type { Box } from '../engine/vlm-engine';
 import type { GenerationStats } from '../engine/language-model';
+import { fingerprint, isSvg, rasteriseSvg } from '../images/user-image';
 import { withArticle } from '../shapes-world/vocabulary';
 import { WorkerError } from '../worker-api/client';
 import type { AppState } from './app-store';
@@ -39,6 +40,8 @@ export interface ImageState {
   encodeMs: number | null;
   /** The model's scene check for this image (null: none, or not encoded yet). */
   sceneScore: number | null;
+  /** The file's fingerprint: the same file given again reopens this thread. */
+  source: string;
 }
 
 /** One image and the conversation about it. */
@@ -80,6 +83,9 @@ export function requestLabel(request: TaskRequest): string {
 
 let nextId = 1;
 let cancelAnswer: (() => void) | null = null;
+/** The image being read: a task pressed meanwhile is about that image, not the one before. */
+let reading: Promise<void> = Promise.resolve();
+const ACCEPTED = 'Choose a PNG, JPEG, WebP, GIF or SVG file.';
 
 export const createThreadsSlice: StateCreator<AppState, [], [], ThreadsSlice> = (set, get) => {
   const setThreads = (update: (threads: Thread[]) => Thread[]) => set((state) => ({ threads: update(state.threads) }));
@@ -135,6 +141,7 @@ export const createThreadsSlice: StateCreator<AppState, [], [], ThreadsSlice> = 
 
   /** Adds what the user asked for and its (empty) answer to the current thread, then answers it. */
   const send = async (request: TaskRequest) => {
+    await reading;
     const thread = currentThread();
     if (get().generating) return;
     if (!thread) {
@@ -142,7 +149,7 @@ export const createThreadsSlice: StateCreator<AppState, [], [], ThreadsSlice> = 
       return;
     }
     const why = get().model?.unsupported[request.task];
-    if (get().modelStatus !== 'ready' || why) {
+    if (!get().model || why) {
       set({ error: why ?? 'The model is still loading. Ask again when it is ready.' });
       return;
     }
@@ -163,12 +170,48 @@ export const createThreadsSlice: StateCreator<AppState, [], [], ThreadsSlice> = 
     } catch (error) {
       if (error instanceof WorkerError && error.name === 'ImageInputError') {
         const what = `"${image.name}" (${blob.type || 'unknown type'})`;
-        set({ error: `${what} could not be read as an image: it may be damaged or in a format this browser does not support. Choose a PNG, JPEG, WebP or GIF file.` });
+        set({ error: `${what} could not be read as an image: it may be damaged or in a format this browser does not support. ${ACCEPTED}` });
         return false;
       }
       set({ error: messageOf(error) });
       return null;
     }
+  };
+
+  /** Opens a thread for the file (or reopens the one it already has); a file that is no image leaves everything as it was. */
+  const readImage = async (file: File) => {
+    const what = `"${file.name}" (${file.type || 'unknown type'})`;
+    if (file.type && !file.type.startsWith('image/')) {
+      set({ error: `${what} is not an image. ${ACCEPTED}` }); // the current image and its conversation stay
+      return;
+    }
+    const source = await fingerprint(file);
+    const same = get().threads.find((t) => t.image.source === source);
+    if (same) {
+      get().selectThread(same.id);
+      set({ error: null });
+      return;
+    }
+    let picture = file;
+    if (isSvg(file)) {
+      try {
+        picture = await rasteriseSvg(file);
+      } catch {
+        set({ error: `${what} could not be drawn: it is not a valid SVG drawing. ${ACCEPTED}` });
+        return;
+      }
+    }
+    const image: ImageState = { key: `image-${nextId++}`, url: URL.createObjectURL(picture), name: file.name, encodeMs: null, sceneScore: null, source };
+    const report = await look(image, picture);
+    if (report === false) {
+      URL.revokeObjectURL(image.url);
+      return;
+    }
+    Object.assign(image, report);
+    cancelAnswer?.();
+    blobs.set(image.key, picture);
+    const thread: Thread = { id: `thread-${nextId++}`, image, messages: [] };
+    set((state) => ({ threads: [...state.threads, thread], currentThreadId: thread.id, error: null }));
   };
 
   return {
@@ -177,22 +220,9 @@ export const createThreadsSlice: StateCreator<AppState, [], [], ThreadsSlice> = 
     generating: false,
 
     async setImage(file) {
-      const what = `"${file.name}" (${file.type || 'unknown type'})`;
-      if (file.type && !file.type.startsWith('image/')) {
-        set({ error: `${what} is not an image. Choose a PNG, JPEG, WebP or GIF file.` }); // the current image and its conversation stay
-        return;
-      }
-      const image: ImageState = { key: `image-${nextId++}`, url: URL.createObjectURL(file), name: file.name, encodeMs: null, sceneScore: null };
-      const report = await look(image, file);
-      if (report === false) {
-        URL.revokeObjectURL(image.url);
-        return;
-      }
-      Object.assign(image, report);
-      cancelAnswer?.();
-      blobs.set(image.key, file);
-      const thread: Thread = { id: `thread-${nextId++}`, image, messages: [] };
-      set((state) => ({ threads: [...state.threads, thread], currentThreadId: thread.id, error: null }));
+      const read = readImage(file);
+      reading = read;
+      await read;
     },
 
     selectThread(id) {
