@@ -15,13 +15,17 @@ from .shapes import COLORS, SHAPES, caption, question_for
 
 REFUSAL = "I can only count, find and describe the coloured shapes in this picture, for example: how many red stars are there?"
 
-PICTURES = {"train": ["the image", "this image", "the picture", "this picture", "the photo", "this photo"],
-            "heldout": ["the pic", "this pic", "the card", "this photograph"]}
+# What a booth or classroom calls the picture ("the card", "the drawing") is trained: the first
+# package held "card" out, and "describe the card" read like "describe the dog" and was refused.
+PICTURES = {"train": ["the image", "this image", "the picture", "this picture", "the photo", "this photo", "the card",
+                      "this card", "the drawing", "this drawing", "the screen", "the slide", "the page"],
+            "heldout": ["the pic", "this pic", "this photograph", "the snapshot", "this sketch"]}
 PLACES = {"train": ["", "", " in the image", " in the picture", " in this picture", " in this image", " in the photo",
-                    " in this photo", " here"],
-          "heldout": ["", " in the pic", " on the card", " in this photograph", " over here"]}
-NOUNS = {"train": ["object", "thing", "shape"], "heldout": ["object", "thing", "shape", "item"]}
-FILLERS = {"train": ["", "", "", "", "please ", "hey, ", "so ", "ok, ", "tell me, ", "quick question: "],
+                    " in this photo", " here", " on the card", " on this card", " in the drawing", " on the screen"],
+          "heldout": ["", " in the pic", " in this photograph", " over here", " in the snapshot"]}
+NOUNS = {"train": ["object", "thing", "shape", "item"], "heldout": ["object", "thing", "shape", "piece"]}
+FILLERS = {"train": ["", "", "", "", "please ", "hey, ", "so ", "ok, ", "tell me, ", "quick question: ", "hello, ",
+                     "hey there! "],
            "heldout": ["", "", "", "hi! ", "um, ", "excuse me, ", "i wonder, ", "sorry, "]}
 ENDS = {"train": ["?", "?", "", " ?", "??"], "heldout": ["?", "", "?!"]}
 STOPS = {"train": [".", "", "!"], "heldout": [".", "", " please."]}
@@ -149,10 +153,17 @@ def _article(word):
     return "an" if word[0] in "aeiou" else "a"
 
 
+def _picture(rng, split):
+    """What the picture is called; in training now and then a word never seen, as a visitor's own name for it."""
+    if split == "train" and rng.random() < 0.1:
+        return f"{'the' if rng.random() < 0.5 else 'this'} {unknown_word(rng)}"
+    return _pick(rng, PICTURES[split])
+
+
 def _fill(rng, split, frame, **slots):
     slots.setdefault("N", _pick(rng, NOUNS[split]))
     text = frame.format(L=_pick(rng, PLACES[split]), Q=_pick(rng, ENDS[split]), S=_pick(rng, STOPS[split]),
-                        I=_pick(rng, PICTURES[split]), C="colour" if rng.random() < 0.5 else "color", **slots)
+                        I=_picture(rng, split), C="colour" if rng.random() < 0.5 else "color", **slots)
     text = _pick(rng, FILLERS[split]) + text
     if split == "train":
         text = _unknown_filler(rng, text)
@@ -192,8 +203,10 @@ def off_topic(rng, split="train"):
     are made-up words, so any unknown thing, not only the listed ones, gets the refusal."""
     if rng.random() < 0.5:
         return _fill(rng, split, _pick(rng, GENERAL[split]) + "{Q}"), REFUSAL
-    thing = unknown_word(rng) if split == "train" and rng.random() < 0.5 else _pick(rng, THINGS[split])
-    return _fill(rng, split, _pick(rng, ABOUT_THING[split]), T=thing), REFUSAL
+    frame = _pick(rng, ABOUT_THING[split])
+    # "describe the <word never seen>" is more likely the picture ("describe the board") than a thing it has not got.
+    made_up = split == "train" and rng.random() < 0.5 and not frame.startswith("describe")
+    return _fill(rng, split, frame, T=unknown_word(rng) if made_up else _pick(rng, THINGS[split])), REFUSAL
 
 
 def vocabulary_texts():

@@ -5,6 +5,9 @@ template as the app sends a typed question), plus off-topic questions answered
 with phrasing.REFUSAL, and a group-count loss on the visual tokens
 (GroupCountHead, not exported). Checkpoints every --s2-ckpt-every steps to
 RUN/stage2-ckpt.pt and resumes from there.
+
+Stage 2b (`polish`) goes on from stage 2 with the LM alone at a lower rate, on fresh draws
+of the same mix: the visual tokens stay as stage 2 left them, the language is worked on.
 """
 
 import os
@@ -140,23 +143,28 @@ def lm_loss(model, visual, buckets, before, after):
     return total / count
 
 
-def stage2(model, feats, objects, args, tok, log, ckpt_path, pixels=None):
+def stage2(model, feats, objects, args, tok, log, ckpt_path, pixels=None, polish=False):
     """Trains resampler + projection + LM on cached ViT tokens (or, with --finetune-vit, the ViT
-    too on pixels); resumes from ckpt_path if it exists. False when stopped early (--s2-stop-after)."""
+    too on pixels); with polish, stage 2b: the LM alone. Resumes from ckpt_path if it exists.
+    False when stopped early (--s2-stop-after)."""
     cfg = model.cfg
-    trainable = list(model.vision.resampler.parameters()) + list(model.vision.proj.parameters()) + list(model.lm.parameters())
+    steps, peak, warmup, name = (args.s2b_steps, args.s2b_lr, 50, "2b") if polish else (args.s2_steps, args.s2_lr, 300, 2)
+    seed = args.seed + (10 if polish else 0)
+    trainable = list(model.lm.parameters())
+    if not polish:
+        trainable += list(model.vision.resampler.parameters()) + list(model.vision.proj.parameters())
     # Seeded here so the head starts the same whether stage 1 ran in this process or not.
     torch.manual_seed(args.seed + 4)
-    group_head = GroupCountHead(cfg.lm_width) if args.group_loss else None
+    group_head = GroupCountHead(cfg.lm_width) if args.group_loss and not polish else None
     if group_head is not None:
         trainable += list(group_head.parameters())
     if args.finetune_vit:
         trainable += list(model.vision.vit.parameters())
-    opt = torch.optim.AdamW(trainable, lr=args.s2_lr, weight_decay=0.01)
-    batcher = Batcher(tok, cfg, args.seed + 2, TASKS + ["caption"] * (args.caption_copies - 1) + ["count"] * (args.count_copies - 1),
+    opt = torch.optim.AdamW(trainable, lr=peak, weight_decay=0.01)
+    batcher = Batcher(tok, cfg, seed + 2, TASKS + ["caption"] * (args.caption_copies - 1) + ["count"] * (args.count_copies - 1),
                       args.s2_template, args.s2_off_topic)
     n = len(objects)
-    g = torch.Generator().manual_seed(args.seed + 3)
+    g = torch.Generator().manual_seed(seed + 3)
     start = 0
     if os.path.exists(ckpt_path):
         ck = torch.load(ckpt_path)
@@ -167,15 +175,16 @@ def stage2(model, feats, objects, args, tok, log, ckpt_path, pixels=None):
         g.set_state(ck["generator"])
         batcher.rng.bit_generator.state = ck["batcher_rng"]
         start = ck["step"]
-        log({"phase": "stage2_resumed", "step": start})
+        log({"phase": f"stage{name}_resumed", "step": start})
     t0 = time.time()
     model.train()
-    for step in range(start, args.s2_steps):
+    for step in range(start, steps):
         idx = torch.randint(0, n, (args.s2_batch,), generator=g)
         for grp in opt.param_groups:
-            grp["lr"] = lr_at(step, args.s2_steps, args.s2_lr, 300)
+            grp["lr"] = lr_at(step, steps, peak, warmup)
         tokens = model.vision.vit(to_pixels(pixels[idx.numpy()], cfg)) if args.finetune_vit else feats[idx].float()
-        visual = model.vision.proj(model.vision.resampler(tokens))
+        with torch.set_grad_enabled(not polish):
+            visual = model.vision.proj(model.vision.resampler(tokens))
         batch_objects = [objects[i] for i in idx.tolist()]
         loss = lm_loss(model, visual, batcher.build(batch_objects), batcher.before, batcher.after)
         rec = {}
@@ -188,10 +197,10 @@ def stage2(model, feats, objects, args, tok, log, ckpt_path, pixels=None):
         loss.backward()
         torch.nn.utils.clip_grad_norm_(trainable, 1.0)
         opt.step()
-        if step % 100 == 0 or step == args.s2_steps - 1:
-            log({"stage": 2, "step": step, "loss": round(float(loss), 4), **rec, "elapsed": round(time.time() - t0, 1)})
+        if step % 100 == 0 or step == steps - 1:
+            log({"stage": name, "step": step, "loss": round(float(loss), 4), **rec, "elapsed": round(time.time() - t0, 1)})
         stop = args.s2_stop_after and step + 1 == args.s2_stop_after
-        if ((step + 1) % args.s2_ckpt_every == 0 or stop) and step + 1 < args.s2_steps:
+        if ((step + 1) % args.s2_ckpt_every == 0 or stop) and step + 1 < steps:
             torch.save({"model": model.state_dict(), "group_head": group_head.state_dict() if group_head else None,
                         "opt": opt.state_dict(), "generator": g.get_state(), "batcher_rng": batcher.rng.bit_generator.state,
                         "step": step + 1}, ckpt_path + ".tmp")

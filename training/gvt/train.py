@@ -7,12 +7,14 @@
            Shapes World scenes from other images;
   stage 2 (stage2.py): the ViT frozen (its tokens computed once and cached),
            resampler + projection + LM trained on the four tasks, asked with the
-           spec's templates and as visitors type them, plus off-topic questions.
+           spec's templates and as visitors type them, plus off-topic questions;
+  stage 2b (stage2.py, polish): the LM alone goes on at a lower rate.
 
   PYTHONPATH=training OMP_NUM_THREADS=2 python3 -m gvt.train --run training/runs/NAME [options]
 
 Every phase writes its result to RUN/ (stage1-clean.pt, world-data.pkl, stage1.pt,
-scene-check.pt, features.pt, stage2-ckpt.pt every --s2-ckpt-every steps) and a rerun of
+scene-check.pt, features.pt, stage2-ckpt.pt every --s2-ckpt-every steps, stage2.pt,
+stage2b-ckpt.pt) and a rerun of
 the same command continues from the last one written: a stopped run loses little.
 Then RUN/model.pt (the whole GVT + config), RUN/log.jsonl and RUN/eval.json (fp32
 PyTorch scores on a held-out set made like the eval sets).
@@ -32,6 +34,7 @@ from .model import GVT, GVTConfig
 from .pyeval import evaluate
 from .scene_check import train_scene_check
 from .stage1 import Stage1Heads, stage1
+from .resume import load_phase, save_phase
 from .stage2 import cache_features, stage2
 from .tokenizer import ByteWordTokenizer
 
@@ -81,6 +84,8 @@ def parser():
     ap.add_argument("--s2-template", type=float, default=0.35, help="share of questions worded by the spec's templates")
     ap.add_argument("--s2-off-topic", type=float, default=0.25, help="chance per image of an off-topic question")
     ap.add_argument("--s2-ckpt-every", type=int, default=250)
+    ap.add_argument("--s2b-steps", type=int, default=1200, help="stage 2b: steps of the LM alone after stage 2 (0: none)")
+    ap.add_argument("--s2b-lr", type=float, default=5e-4)
     ap.add_argument("--scene-steps", type=int, default=600, help="scene-check head: training steps")
     ap.add_argument("--scene-images", type=int, default=6000, help="scene-check head: scenes (and as many non-scenes)")
     ap.add_argument("--until", choices=["stage1", "all"], default="all", help="stop after this phase")
@@ -186,7 +191,14 @@ def main(argv=None):
     if not args.finetune_vit:
         feats = _cached(path("features.pkl"), lambda: cache_features(model.vision.vit, data["pixels"][:n2], cfg))
         log({"phase": "features_cached", "shape": list(feats.shape)})
-    if not stage2(model, feats, data["objects"][:n2], args, tok, log, path("stage2-ckpt.pt"), pixels=data["pixels"][:n2]):
+    objects, pixels = data["objects"][:n2], data["pixels"][:n2]
+    if os.path.exists(path("stage2.pt")):
+        load_phase(path("stage2.pt"), model, tok, log)
+    else:
+        if not stage2(model, feats, objects, args, tok, log, path("stage2-ckpt.pt"), pixels=pixels):
+            return
+        save_phase(path("stage2.pt"), model, tok)
+    if args.s2b_steps and not stage2(model, feats, objects, args, tok, log, path("stage2b-ckpt.pt"), pixels=pixels, polish=True):
         return
     torch.save({"model": model.state_dict(), "config": cfg.to_dict()}, path("model.pt"))
     train_s = time.time() - t_start
