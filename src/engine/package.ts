@@ -66,38 +66,50 @@ export async function readPackageJson(source: PackageSource, manifest: ModelMani
   return JSON.parse(new TextDecoder().decode(bytes));
 }
 
-/** A package served over HTTP(S) under `baseUrl`, with download progress. */
+/**
+ * A package served over HTTP(S) under `baseUrl`, with download progress. The
+ * manifest is fetched once per source (planning, checking the cached files and
+ * loading all read it); a failed fetch is not kept, so a retry asks again.
+ */
 export function httpSource(baseUrl: string): PackageSource {
   const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
-  return {
+  let manifest: Promise<Uint8Array> | null = null;
+  const source: PackageSource = {
     describe: (path) => `${base}${path}`,
-    async read(path, onProgress) {
-      const url = new URL(path, new URL(base, globalThis.location?.href)).href;
-      let response: Response;
-      try {
-        response = await fetch(url);
-      } catch (error) {
-        throw new PackageError(`Could not download ${url}: ${(error as Error).message}. Check the connection and reload.`);
-      }
-      if (!response.ok) throw new PackageError(`Could not download ${url}: HTTP ${response.status} ${response.statusText}`);
-      if (!response.body) return new Uint8Array(await response.arrayBuffer());
-      const chunks: Uint8Array[] = [];
-      let loaded = 0;
-      const reader = response.body.getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        chunks.push(value);
-        loaded += value.byteLength;
-        onProgress?.(loaded);
-      }
-      const out = new Uint8Array(loaded);
-      let offset = 0;
-      for (const chunk of chunks) {
-        out.set(chunk, offset);
-        offset += chunk.byteLength;
-      }
-      return out;
+    read(path, onProgress) {
+      if (path !== 'manifest.json') return fetchFile(path, onProgress);
+      manifest ??= fetchFile(path);
+      manifest.catch(() => (manifest = null));
+      return manifest;
     },
   };
+  const fetchFile = async (path: string, onProgress?: (loaded: number) => void): Promise<Uint8Array> => {
+    const url = new URL(path, new URL(base, globalThis.location?.href)).href;
+    let response: Response;
+    try {
+      response = await fetch(url);
+    } catch (error) {
+      throw new PackageError(`Could not download ${url}: ${(error as Error).message}. Check the connection and reload.`);
+    }
+    if (!response.ok) throw new PackageError(`Could not download ${url}: HTTP ${response.status} ${response.statusText}`);
+    if (!response.body) return new Uint8Array(await response.arrayBuffer());
+    const chunks: Uint8Array[] = [];
+    let loaded = 0;
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      loaded += value.byteLength;
+      onProgress?.(loaded);
+    }
+    const out = new Uint8Array(loaded);
+    let offset = 0;
+    for (const chunk of chunks) {
+      out.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    return out;
+  };
+  return source;
 }

@@ -18,6 +18,8 @@ interface Crossing {
 
 let browser: Browser;
 let page: Page;
+/** Every manifest.json the page and its workers fetched (the service worker's own fetches are not the page's). */
+const manifestFetches: string[] = [];
 
 beforeAll(async () => {
   browser = await launchChromium({ webgpu: false });
@@ -46,6 +48,9 @@ beforeAll(async () => {
       }
     };
   });
+  page.on('request', (request) => {
+    if (request.url().endsWith('/manifest.json')) manifestFetches.push(request.url());
+  });
   await page.goto(modelUrl());
   await waitReady(page);
 }, 180_000);
@@ -56,6 +61,10 @@ afterAll(async () => {
 const crossings = () => page.evaluate(() => (window as unknown as { crossings: Crossing[] }).crossings.splice(0));
 
 describe('the model worker boundary', () => {
+  it('a package load asks for its manifest once (planning, the file store and the load share it)', () => {
+    expect(manifestFetches).toHaveLength(1);
+  });
+
   it('takes the image once; a follow-up question sends no image bytes and gets no visual tokens back', async () => {
     await crossings();
     await uploadReference(page);
