@@ -41,7 +41,7 @@ export function SampleGallery() {
         {samples.map((sample, i) => (
           <li key={sample.file}>
             <button type="button" className="sample" onClick={() => void use(sample, i)} aria-label={`Use sample ${i + 1}: ${sample.caption}`}>
-              <img src={`${BASE}${sample.file}`} alt="" width={256} height={256} loading="lazy" />
+              <img src={`${BASE}${sample.file}`} alt="" width={256} height={256} />
             </button>
           </li>
         ))}

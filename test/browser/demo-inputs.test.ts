@@ -26,15 +26,19 @@ describe('without a camera permission', () => {
     await page?.context().close();
   });
 
-  it('the gallery shows the sample scenes at 256 px and one click uses one', async () => {
+  it('the gallery shows the whole 256 px sample scenes in square tiles and one click uses one', async () => {
     page = await browser.newPage();
     await page.goto(modelUrl());
     await waitReady(page);
     const buttons = page.getByRole('button', { name: /^Use sample \d:/ });
     expect(await buttons.count()).toBe(SAMPLES.length);
     expect(await buttons.nth(2).getAttribute('aria-label')).toBe(`Use sample 3: ${SAMPLES[2].caption}`);
-    const box = await buttons.first().locator('img').boundingBox();
-    expect(box!.width).toBeGreaterThanOrEqual(256);
+    for (const img of await buttons.locator('img').all()) {
+      expect(await img.evaluate((i: HTMLImageElement) => [i.naturalWidth, i.naturalHeight])).toEqual([256, 256]);
+      const box = (await img.boundingBox())!;
+      expect(Math.abs(box.width - box.height)).toBeLessThanOrEqual(1);
+      expect(box.width).toBeGreaterThanOrEqual(120);
+    }
     await useSample(page, 2);
     await runTask(page, 'Caption');
     await answerDone(page);

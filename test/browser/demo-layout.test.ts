@@ -1,7 +1,9 @@
 /**
  * Any screen: a 360 px phone and a 1440 px desktop (light and dark), with
  * screenshots in .cache/screenshots/; no horizontal overflow, and every named
- * control visible and reachable with Tab.
+ * control visible and reachable with Tab. The sample gallery: three to a row
+ * on wide screens, a sideways strip on phones, drawn while the model is still
+ * loading.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser';
 import { ROOT } from '../support/paths';
 import { answerDone, modelUrl, waitReady } from './app-helpers';
-import { runTask, useSample } from './demo-helpers';
+import { SAMPLES, runTask, useSample } from './demo-helpers';
 
 const SHOTS = join(ROOT, '.cache', 'screenshots');
 const CONTROLS = ['Upload image', 'Paste', 'Camera', 'Question', 'Send', 'Stop', 'Caption', 'Count', 'Identify', 'Clear cache'];
@@ -64,9 +66,18 @@ for (const { width, height, scheme } of [
       await page.screenshot({ path: join(SHOTS, `first-visit-${width}-${scheme}.png`), fullPage: true });
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow).toBeLessThanOrEqual(0);
-      const sample = page.getByRole('button', { name: /^Use sample 1:/ });
-      const box = await sample.locator('img').boundingBox();
-      expect(box!.width).toBeGreaterThanOrEqual(256);
+      const { tiles, rows } = await galleryTiles(page);
+      if (width <= 760) {
+        // Phones: 256 px scenes in a strip that scrolls sideways.
+        expect(rows).toBe(1);
+        expect(tiles[0].width).toBeGreaterThanOrEqual(256);
+        expect(await page.getByTestId('gallery').evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+      } else {
+        // Wide screens: every scene at once, three to a row.
+        expect(rows).toBe(2);
+        for (const t of tiles) expect(t.width).toBeGreaterThanOrEqual(120);
+        expect(Math.max(...tiles.map((t) => t.y + t.height))).toBeLessThanOrEqual(height);
+      }
     });
 
     it('with a scene and an answer: every named control is visible, reachable by Tab, and nothing overflows', async () => {
@@ -106,6 +117,68 @@ for (const { width, height, scheme } of [
     });
   });
 }
+
+/** Where the gallery's tiles are drawn, and how many rows they make. */
+async function galleryTiles(page: Page) {
+  const tiles = await Promise.all((await page.getByTestId('gallery').locator('img').all()).map(async (img) => (await img.boundingBox())!));
+  return { tiles, rows: new Set(tiles.map((t) => Math.round(t.y))).size };
+}
+
+describe('the sample gallery while the model is still loading', () => {
+  /** Opens the app with the model's weights held back, as on a first visit on a slow line, and looks at the gallery before they come. */
+  async function whileLoading(viewport: { width: number; height: number }, look: (page: Page) => Promise<void>) {
+    const context = await browser.newContext({ viewport });
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held = 0;
+    await context.route(/\.onnx$/, async (route) => {
+      held++;
+      await released;
+      await route.continue();
+    });
+    try {
+      const page = await context.newPage();
+      await page.emulateMedia({ reducedMotion: 'reduce' });
+      await page.goto(modelUrl());
+      await expect.poll(() => held, { timeout: 30_000 }).toBeGreaterThan(0);
+      const drawn = () =>
+        page
+          .getByTestId('gallery')
+          .locator('img')
+          .evaluateAll((all) => (all as HTMLImageElement[]).filter((img) => img.complete && img.naturalWidth > 0).length);
+      await expect.poll(drawn, { timeout: 10_000 }).toBe(SAMPLES.length);
+      await look(page);
+      expect(await page.getByTestId('model-status').textContent(), 'the model was still loading').not.toMatch(/ready/);
+    } finally {
+      release();
+      await context.close();
+    }
+  }
+
+  it('1440 × 900: all six scenes drawn, in square tiles, in at most two rows on the first screen', async () => {
+    await whileLoading({ width: 1440, height: 900 }, async (page) => {
+      await page.screenshot({ path: join(SHOTS, 'gallery-while-loading-1440.png') });
+      const { tiles, rows } = await galleryTiles(page);
+      expect(rows).toBeLessThanOrEqual(2);
+      for (const t of tiles) {
+        expect(Math.abs(t.width - t.height), 'a square tile').toBeLessThanOrEqual(1);
+        expect(t.width, 'big enough to tell the scenes apart').toBeGreaterThanOrEqual(120);
+      }
+      expect((await page.locator('details.gallery').boundingBox())!.height).toBeLessThan(600);
+      expect(Math.max(...tiles.map((t) => t.y + t.height)), 'the last tile is on the first screen').toBeLessThanOrEqual(900);
+    });
+  });
+
+  it('360 × 780: every scene in the sideways strip is drawn, those not yet scrolled into view too', async () => {
+    await whileLoading({ width: 360, height: 780 }, async (page) => {
+      const strip = page.getByTestId('gallery');
+      await strip.evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
+      await page.screenshot({ path: join(SHOTS, 'gallery-while-loading-360-scrolled.png') });
+      const { rows } = await galleryTiles(page);
+      expect(rows, 'one sideways strip').toBe(1);
+    });
+  });
+});
 
 describe('user preferences', () => {
   it('follows prefers-color-scheme and prefers-reduced-motion', async () => {
