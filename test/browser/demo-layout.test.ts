@@ -3,11 +3,11 @@
  * screenshots in .cache/screenshots/; no horizontal overflow, and every named
  * control visible and reachable with Tab. The sample gallery: three to a row
  * on wide screens, a sideways strip on phones, drawn while the model is still
- * loading.
+ * loading. Thumbnails of the images of this visit keep their proportions.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser';
 import { ROOT } from '../support/paths';
@@ -15,6 +15,7 @@ import { answerDone, modelUrl, waitReady } from './app-helpers';
 import { SAMPLES, runTask, useSample } from './demo-helpers';
 
 const SHOTS = join(ROOT, '.cache', 'screenshots');
+const PHOTO = '/usr/lib/python3/dist-packages/skimage/data/chelsea.png'; // 451 × 300
 const CONTROLS = ['Upload image', 'Paste', 'Camera', 'Question', 'Send', 'Stop', 'Caption', 'Count', 'Identify', 'Clear cache'];
 
 let browser: Browser;
@@ -177,6 +178,44 @@ describe('the sample gallery while the model is still loading', () => {
       const { rows } = await galleryTiles(page);
       expect(rows, 'one sideways strip').toBe(1);
     });
+  });
+});
+
+/**
+ * The width / height of what a thumbnail draws: the rows and columns of its
+ * screenshot that differ from what shows behind it (seen at its rounded corner).
+ */
+async function drawnAspect(page: Page, img: Locator): Promise<number> {
+  const png = (await img.screenshot()).toString('base64');
+  return page.evaluate(async (b64) => {
+    const bitmap = await createImageBitmap(new Blob([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], { type: 'image/png' }));
+    const context = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
+    context.drawImage(bitmap, 0, 0);
+    const { data, width, height } = context.getImageData(0, 0, bitmap.width, bitmap.height);
+    const behind = data.slice(0, 3);
+    const drawn = (x: number, y: number) => [0, 1, 2].some((c) => Math.abs(data[(y * width + x) * 4 + c] - behind[c]) > 24);
+    const range = (n: number) => [...Array(n).keys()];
+    const rows = range(height).filter((y) => range(width).some((x) => drawn(x, y))).length;
+    const columns = range(width).filter((x) => range(height).some((y) => drawn(x, y))).length;
+    return columns / rows;
+  }, png);
+}
+
+describe('Images this visit', () => {
+  it('a thumbnail keeps its image’s proportions: a 451 × 300 photo is not squashed square', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(modelUrl());
+    await waitReady(page);
+    await page.getByLabel('Upload image').setInputFiles(PHOTO);
+    await page.getByRole('img', { name: 'Your image: chelsea.png' }).waitFor();
+    await page.getByText(/encoded in \d+ ms/).waitFor();
+    await useSample(page, 1);
+    const thumbnail = (name: string) => page.getByTestId('thread').filter({ hasText: name }).locator('img');
+    await page.getByRole('navigation', { name: 'Images this visit' }).screenshot({ path: join(SHOTS, 'images-this-visit-1440.png') });
+    // Within a pixel's rounding at 40 px: a squashed photo would come out square (1.0).
+    expect(Math.abs((await drawnAspect(page, thumbnail('chelsea.png'))) / (451 / 300) - 1)).toBeLessThan(0.1);
+    expect(Math.abs((await drawnAspect(page, thumbnail('sample-2.png'))) - 1)).toBeLessThan(0.1);
+    await page.close();
   });
 });
 
