@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Page, Worker } from 'playwright-core';
+import type { Locator, Page, Worker } from 'playwright-core';
 import { inject } from 'vitest';
 import { TEST_PACKAGE } from '../support/paths';
 
@@ -32,4 +32,13 @@ export async function answeredOnce(page: Page): Promise<Worker> {
   const worker = page.workers().find((w) => w.url().includes('model.worker'));
   if (!worker) throw new Error('no model worker in the page');
   return worker;
+}
+
+/** Every element `locator` matches lies wholly inside the viewport. */
+export async function fitsViewport(page: Page, locator: Locator): Promise<boolean> {
+  const { width, height } = page.viewportSize()!;
+  for (const box of await Promise.all((await locator.all()).map((l) => l.boundingBox()))) {
+    if (!box || box.x < 0 || box.y < 0 || box.x + box.width > width || box.y + box.height > height) return false;
+  }
+  return true;
 }

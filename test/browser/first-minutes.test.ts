@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium } from '../support/browser';
-import { answerDone, answerText, ask, lastAnswer, modelUrl, waitReady } from './app-helpers';
+import { answerDone, answerText, ask, fitsViewport, lastAnswer, modelUrl, waitReady } from './app-helpers';
 import { runTask, samplePath, useSample } from './demo-helpers';
 
 let browser: Browser;
@@ -57,6 +57,7 @@ describe('the first minutes', () => {
     expect(box.y + box.height).toBeLessThanOrEqual(844);
     expect(box.x).toBeGreaterThanOrEqual(0);
     expect(box.x + box.width).toBeLessThanOrEqual(390);
+    expect(await fitsViewport(page, alert.getByRole('button'))).toBe(true);
     await alert.getByRole('button', { name: 'Dismiss message' }).click();
     expect(await alert.count()).toBe(0);
     await page.context().close();

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium, recordConsole } from '../support/browser';
 import { HUB_FIXTURES } from '../support/build-hub-fixtures';
 import { startHubServer, type HubServer } from '../support/hub-server';
-import { answerDone, lastAnswer, waitReady } from './app-helpers';
+import { answerDone, fitsViewport, lastAnswer, waitReady } from './app-helpers';
 import { runTask, useSample } from './demo-helpers';
 
 const SMOLVLM = 'HuggingFaceTB/SmolVLM-256M-Instruct';
@@ -23,8 +23,8 @@ const appUrl = (endpoint: string) => `${inject('appUrl')}?hub=${encodeURICompone
 const status = (page: Page) => page.getByTestId('model-status');
 const radio = (page: Page, name: string) => page.getByRole('radio', { name, exact: true });
 
-async function newPage(remembered?: string): Promise<{ page: Page; logs: string[] }> {
-  const page = await (await browser.newContext()).newPage();
+async function newPage(remembered?: string, viewport = { width: 1280, height: 800 }): Promise<{ page: Page; logs: string[] }> {
+  const page = await (await browser.newContext({ viewport })).newPage();
   if (remembered) await page.addInitScript((id) => localStorage.setItem('gvt-web:model', id), remembered);
   return { page, logs: recordConsole(page) };
 }
@@ -39,8 +39,8 @@ afterAll(async () => {
 });
 
 describe('switching models', () => {
-  it('a photo model that cannot be reached: GVT-tiny stays loaded and answers, and the message says so', async () => {
-    const { page, logs } = await newPage();
+  it('a photo model that cannot be reached: GVT-tiny stays loaded and answers, and the message says so (on a phone)', async () => {
+    const { page, logs } = await newPage(undefined, { width: 390, height: 844 });
     await page.goto(appUrl(NO_HUB));
     await waitReady(page);
     const backend = await page.getByTestId('backend').textContent();
@@ -50,6 +50,7 @@ describe('switching models', () => {
     const alert = page.getByRole('alert');
     await alert.getByText(/SmolVLM 256M could not be loaded: .*GVT-tiny is still loaded\./).waitFor({ timeout: 30_000 });
     expect(await radio(page, 'GVT-tiny').isChecked(), logs.join('\n')).toBe(true);
+    expect(await fitsViewport(page, alert.getByRole('button'))).toBe(true);
     expect(await page.getByText('checking the download size').count()).toBe(0);
     expect(await page.getByTestId('hub-download').count()).toBe(0);
     expect(await status(page).textContent()).toContain('GVT-tiny ready');
