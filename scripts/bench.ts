@@ -1,15 +1,25 @@
 /**
- * npm run bench [-- --model DIR --image PNG]: the app's workers in headless
- * Chromium, per backend (WASM 1 thread, WASM 2 threads, WebGPU). Prints
- * figures; asserts nothing about speed.
+ * npm run bench [-- --model DIR --image PNG --answers N --runs native,node_wasm,wasm1,wasm2,webgpu --json]
+ * npm run bench -- --profile [--answers N --threads T]: where an answer's time goes (bench/profile.ts)
+ *
+ * The same package and images, in one run: the app's client and worker in
+ * headless Chromium per backend, and as references the app's engine in Node
+ * on onnxruntime-web's WASM and on onnxruntime-node (native CPU), one thread.
+ * Warm medians and cold first use apart (bench/protocol.ts). Prints figures;
+ * asserts nothing about speed. `--json` ends with one JSON line.
  */
-import { cpSync, existsSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
-import { printTable } from './markdown-table';
-import { build, preview } from 'vite';
 import type { Backend } from '../src/engine/runtime';
-import type { BenchRequest, BenchResult } from '../bench/bench-page';
+import type { BenchRequest, BrowserRun } from '../bench/bench-page';
+import { benchImages } from '../bench/images';
+import type { BenchRun, ProtocolOptions } from '../bench/protocol';
+import { profileAnswers } from '../bench/profile';
+import { serveBench } from '../bench/serve';
+import { jsonLine, NAMES, printReport, type Outcome, type RunName } from '../bench/report';
 import { launchChromium } from '../test/support/browser';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -18,75 +28,91 @@ const { values } = parseArgs({
   options: {
     model: { type: 'string', default: existsSync(join(defaultModel, 'manifest.json')) ? defaultModel : join(ROOT, 'test/fixtures/generated/test-package') },
     image: { type: 'string' },
+    answers: { type: 'string' },
+    'memory-answers': { type: 'string', default: '100' },
     'max-new-tokens': { type: 'string', default: '32' },
-    'follow-ups': { type: 'string', default: '3' },
+    runs: { type: 'string', default: Object.keys(NAMES).join(',') },
+    json: { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    threads: { type: 'string', default: '1' },
   },
 });
 const modelDir = resolve(values.model!);
 const imagePath = resolve(values.image ?? join(ROOT, 'bench/scene.png'));
 if (!existsSync(join(modelDir, 'manifest.json'))) throw new Error(`No model package at ${modelDir} (no manifest.json). Pass --model DIR.`);
 if (!existsSync(imagePath)) throw new Error(`No image at ${imagePath}. Pass --image FILE.`);
+if (values.profile) {
+  await profileAnswers(modelDir, Number(values.answers ?? 10), Number(values.threads));
+  process.exit(0);
+}
+const wanted = values.runs!.split(',') as RunName[];
+for (const name of wanted) if (!(name in NAMES)) throw new Error(`Unknown run ${name}: pick from ${Object.keys(NAMES).join(', ')}.`);
 
-const outDir = join(ROOT, '.cache', 'bench-build');
-rmSync(outDir, { recursive: true, force: true });
-await build({ root: ROOT, logLevel: 'warn', build: { outDir, rollupOptions: { input: join(ROOT, 'bench/index.html') } } });
-cpSync(modelDir, join(outDir, 'models/bench'), { recursive: true });
-cpSync(imagePath, join(outDir, 'bench-image.png'));
-const server = await preview({ root: ROOT, logLevel: 'warn', build: { outDir }, preview: { port: 0, host: '127.0.0.1' } });
-const base = server.resolvedUrls!.local[0];
+const images = benchImages(imagePath, join(ROOT, 'public/samples'), join(ROOT, '.cache/bench-images'));
+const full: ProtocolOptions = {
+  images: images.length,
+  answers: Number(values.answers ?? 5),
+  memoryAnswers: Number(values['memory-answers']),
+  maxNewTokens: Number(values['max-new-tokens']),
+};
+// SwiftShader runs WebGPU's shaders on the CPU, seconds an encode: one pass, to show it answers as native does.
+const light: ProtocolOptions = { ...full, images: 2, answers: 1, memoryAnswers: 0 };
+const runs: Partial<Record<RunName, Outcome>> = {};
+const log = (line: string) => console.error(line);
 
-const backends: Backend[] = [
-  { kind: 'wasm', threads: 1 },
-  { kind: 'wasm', threads: 2 },
-  { kind: 'webgpu', threads: 1 },
-];
-const results: (BenchResult | { backend: Backend; error: string })[] = [];
-const browser = await launchChromium({ webgpu: true, extraArgs: ['--enable-blink-features=ForceEagerMeasureMemory'] });
-try {
-  for (const backend of backends) {
-    const page = await browser.newPage();
-    await page.goto(`${base}bench/index.html`);
-    await page.waitForFunction(() => document.title === 'bench ready');
-    const request: BenchRequest = {
-      packageUrl: '/models/bench/',
-      imageUrl: '/bench-image.png',
-      backend,
-      questions: ['Describe the image in detail in a sentence: This is an image of', 'How many objects are there in the image?'],
-      maxNewTokens: Number(values['max-new-tokens']),
-      followUps: Number(values['follow-ups']),
-    };
-    try {
-      const result = await page.evaluate((r) => (window as unknown as { runBench(r: BenchRequest): Promise<BenchResult> }).runBench(r), request);
-      if (result.backend.kind !== backend.kind || result.backend.threads !== backend.threads) {
-        results.push({ backend, error: `ran on ${result.backend.kind} ×${result.backend.threads} instead` });
-      } else results.push(result);
-    } catch (error) {
-      results.push({ backend, error: (error as Error).message.split('\n')[0] });
-    }
-    await page.close();
+const run = promisify(execFile);
+for (const name of ['native', 'node_wasm'] as const) {
+  if (!wanted.includes(name)) continue;
+  log(`bench: ${NAMES[name]}…`);
+  try {
+    const args = ['--import', 'tsx', join(ROOT, 'bench/node-reference.ts'), '--runtime', name === 'native' ? 'native' : 'wasm'];
+    args.push('--model', modelDir, '--images', images.join(','), '--answers', `${full.answers}`, '--max-new-tokens', `${full.maxNewTokens}`);
+    const { stdout } = await run(process.execPath, args, { cwd: ROOT, maxBuffer: 1 << 24 });
+    runs[name] = JSON.parse(stdout.trim().split('\n').at(-1)!) as BenchRun;
+  } catch (error) {
+    runs[name] = { error: (error as Error).message.split('\n').slice(0, 3).join(' ') };
   }
-} finally {
-  await browser.close();
-  await server.close();
 }
 
-const name = (b: Backend) => (b.kind === 'webgpu' ? 'WebGPU' : `WASM ${b.threads} thread${b.threads > 1 ? 's' : ''}`);
-const fmt = (v: number | null, digits = 0) => (v === null ? 'n/a' : v.toFixed(digits));
-const header = ['backend', 'load ms', 'encode ms', 'prefill tok/s', 'decode tok/s', 'TTFT first ms', 'TTFT follow-up ms', 'encode while answering ms', 'peak JS heap MB'];
-const rows = results.map((r) =>
-  'error' in r
-    ? [name(r.backend), `failed: ${r.error}`, '', '', '', '', '', '', '']
-    : [
-        name(r.backend),
-        fmt(r.loadMs),
-        fmt(r.encodeMs, 1),
-        `${fmt(r.prefillTokensPerS)} (${r.prefillTokens} tok)`,
-        `${fmt(r.decodeTokensPerS)} (${r.decodeTokens} tok)`,
-        fmt(r.firstTtftMs),
-        fmt(r.followUpTtftMs),
-        fmt(r.encodeDuringAnswerMs, 1),
-        fmt(r.peakHeapMB, 1),
-      ],
-);
-console.log(`\nGVT Web benchmark — model ${modelDir}, image ${imagePath}, headless Chromium (${process.platform}, SwiftShader WebGPU when no GPU)\n`);
-printTable(header, rows);
+const browserRuns: [RunName, Backend, ProtocolOptions][] = [
+  ['wasm1', { kind: 'wasm', threads: 1 }, full],
+  ['wasm2', { kind: 'wasm', threads: 2 }, full],
+  ['webgpu', { kind: 'webgpu', threads: 1 }, light],
+];
+if (browserRuns.some(([name]) => wanted.includes(name))) {
+  const site = await serveBench(modelDir, images);
+  const browser = await launchChromium({ webgpu: true, extraArgs: ['--enable-blink-features=ForceEagerMeasureMemory'] });
+  try {
+    for (const [name, backend, options] of browserRuns) {
+      if (!wanted.includes(name)) continue;
+      log(`bench: ${NAMES[name]}…`);
+      const page = await browser.newPage();
+      await page.goto(`${site.base}bench/index.html`);
+      await page.waitForFunction(() => document.title === 'bench ready');
+      const request: BenchRequest = {
+        ...options,
+        packageUrl: '/models/bench/',
+        imageUrls: site.imageUrls,
+        backend,
+      };
+      try {
+        const result = await page.evaluate((r) => (window as unknown as { runBench(r: BenchRequest): Promise<BrowserRun> }).runBench(r), request);
+        runs[name] =
+          result.backend.kind === backend.kind && result.backend.threads === backend.threads
+            ? result
+            : { error: `ran on ${result.backend.kind} ×${result.backend.threads} instead` };
+      } catch (error) {
+        runs[name] = { error: (error as Error).message.split('\n')[0] };
+      }
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    await site.close();
+  }
+}
+
+console.log(`\nGVT Web benchmark — model ${modelDir}, ${images.length} images from ${imagePath} and public/samples (and mirrored), headless Chromium and Node ${process.version}, ${process.platform}`);
+console.log(`Warm: ${full.images - 1} encodes of distinct images, ${full.answers} first questions (caption, ≤ ${full.maxNewTokens} tokens) each with a follow-up, ${full.answers} count questions on new images; WebGPU one pass of each.`);
+printReport(runs);
+if (values.json) console.log(jsonLine(runs));
