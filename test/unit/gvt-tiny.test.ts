@@ -32,15 +32,15 @@ import { ROOT } from '../support/paths';
 
 type Scores = { count: number; identify: number; vqa: number; caption_exact: number };
 /** The shipped package's levels on 2000 fresh questions of each kind (400 for the sizes), less the margin. */
-const SHIPPED_CLEAN = { count: 0.92, identify: 0.99, vqa: 0.97, caption_exact: 0.87 };
-const SHIPPED_PARAPHRASED = { count: 0.86, identify: 0.94, vqa: 0.94, caption_exact: 0.65 };
-const SHIPPED_PHOTOGRAPHED = { count: 0.88, identify: 0.95, vqa: 0.94, caption_exact: 0.72 };
-const SHIPPED_HALF = { count: 0.74 };
-const SHIPPED_DOUBLE = { count: 0.76 };
+const SHIPPED_CLEAN = { count: 0.94, identify: 0.99, vqa: 0.98, caption_exact: 0.89 };
+const SHIPPED_PARAPHRASED = { count: 0.87, identify: 0.96, vqa: 0.96, caption_exact: 0.84 };
+const SHIPPED_PHOTOGRAPHED = { count: 0.91, identify: 0.95, vqa: 0.94, caption_exact: 0.74 };
+const SHIPPED_HALF = { count: 0.76 };
+const SHIPPED_DOUBLE = { count: 0.85 };
 /** Tasks whose target the shipped package misses on 2000 questions: only the regression guard applies. */
-const SHORT_CLEAN = ['count'];
-const SHORT_PARAPHRASED = ['count', 'caption_exact'];
-const SHORT_PHOTOGRAPHED = ['count', 'caption_exact'];
+const SHORT_CLEAN: string[] = [];
+const SHORT_PARAPHRASED = ['count'];
+const SHORT_PHOTOGRAPHED = ['caption_exact'];
 const SHORT_HALF = ['count'];
 const SHORT_DOUBLE = ['count'];
 /** The share of 16:9 and 3:4 shots answered exactly as the square scene. */
@@ -156,8 +156,8 @@ describe('GVT-tiny as visitors use it', () => {
     }
   });
 
-  // Wanted: every one. This package refuses 19 of 24 (the one before it, trained on clean scenes only,
-  // 24 of 24); the rest get a made-up scene under the photo notice. A regression guard until it is fixed.
+  // Wanted: every one. This package refuses 19 of 24; the five others, all about the astronaut, get a made-up
+  // scene under the photo notice (the clean-scenes package refused all 24). A regression guard until it is fixed.
   it('answers off-topic questions about a photo with the one sentence, mostly (19 of 24)', async () => {
     let refused = 0;
     const questions = ['What is the capital of France?', 'who made you', 'tell me a joke', 'what is the weather like', 'Is there a dog?', 'how many cars are there?'];
