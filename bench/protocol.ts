@@ -51,6 +51,8 @@ export interface Figures {
 
 export interface BenchRun extends Figures {
   cold: { load_ms: number; encode_ms: number; ttft_ms: number };
+  /** Wall ms of a new image looked at while an answer is written (a live camera's next frame): the one worker interleaves them. */
+  encode_while_answering_ms: number;
   samples: { encodes: number; answers: number; decode_tokens: number; prefill_tokens: number };
   memory: { start: Memory; end: Memory; answers: number } | null;
   /** Every greedy answer's text by question (`cold`, `first-0`, `follow-up-0`, `count-0`…): backends are compared on them. */
@@ -100,6 +102,12 @@ export async function runProtocol(target: Target, o: ProtocolOptions): Promise<B
     texts[`count-${i}`] = count.text;
   }
 
+  const answering = target.ask('warm-1', 1, CAPTION, o.maxNewTokens);
+  const during = performance.now();
+  await target.look('next-frame', 0);
+  const encodeWhileAnswering = performance.now() - during;
+  await answering;
+
   let memory: BenchRun['memory'] = null;
   if (o.memoryAnswers > 0) {
     const start = await target.memory();
@@ -119,6 +127,7 @@ export async function runProtocol(target: Target, o: ProtocolOptions): Promise<B
     followup_ttft_ms: median(followUps.map((a) => a.ttftMs)),
     count_answer_ms: median(counts.map((a) => a.totalMs)),
     cold: { load_ms: loadMs, encode_ms: coldEncode, ttft_ms: cold.ttftMs },
+    encode_while_answering_ms: encodeWhileAnswering,
     samples: {
       encodes: encodes.length,
       answers: firsts.length,
