@@ -1,5 +1,6 @@
 /**
  * npm run bench [-- --model DIR --image PNG --answers N --runs native,node_wasm,wasm1,wasm2,webgpu --json]
+ * (`--chromium-flags '--js-flags=…'` passes flags to Chromium, for experiments.)
  * npm run bench -- --profile [--answers N --threads T]: where an answer's time goes (bench/profile.ts)
  *
  * The same package and images, in one run: the app's client and worker in
@@ -33,6 +34,7 @@ const { values } = parseArgs({
     'max-new-tokens': { type: 'string', default: '32' },
     runs: { type: 'string', default: Object.keys(NAMES).join(',') },
     json: { type: 'boolean', default: false },
+    'chromium-flags': { type: 'string', default: '' },
     profile: { type: 'boolean', default: false },
     threads: { type: 'string', default: '1' },
   },
@@ -81,7 +83,7 @@ const browserRuns: [RunName, Backend, ProtocolOptions][] = [
 ];
 if (browserRuns.some(([name]) => wanted.includes(name))) {
   const site = await serveBench(modelDir, images);
-  const browser = await launchChromium({ webgpu: true, extraArgs: ['--enable-blink-features=ForceEagerMeasureMemory'] });
+  const browser = await launchChromium({ webgpu: true, extraArgs: ['--enable-blink-features=ForceEagerMeasureMemory', ...values['chromium-flags']!.split(' ').filter(Boolean)] });
   try {
     for (const [name, backend, options] of browserRuns) {
       if (!wanted.includes(name)) continue;
