@@ -21,7 +21,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const TINY = ['--seed', '3', '--images', '64', '--image-size', '64', '--vit-width', '32', '--vit-layers', '1', '--vit-heads', '2',
   '--resampler-layers', '1', '--lm-width', '64', '--lm-layers', '1', '--lm-heads', '2', '--s1-steps', '3',
   '--s1-restart-steps', '2', '--s1-batch', '8', '--world-images', '64', '--s1-world-steps', '2', '--scene-images', '16',
-  '--scene-steps', '3', '--s2-steps', '4', '--s2-batch', '4', '--s2b-steps', '3', '--eval-n', '8'];
+  '--scene-steps', '3', '--s2-steps', '4', '--s2-batch', '4', '--s2b-steps', '3', '--non-scene-images', '8', '--eval-n', '8'];
 
 function python(args: string[]) {
   const r = spawnSync('/usr/bin/python3', args, {

@@ -20,7 +20,7 @@ import torch.nn.functional as F
 
 from .data import NUM_LABELS, as_scene
 from .export import TASKS as PROMPTS
-from .phrasing import ask, off_topic
+from .phrasing import REFUSAL, ask, off_topic
 from .pixels import to_pixels
 from .shapes import TASKS, question_for
 from .stage1 import group_counts, lr_at
@@ -98,11 +98,27 @@ class Batcher:
             out.append((free_prompt(q), a, "caption"))
         return out
 
-    def build(self, objects_list):
-        """-> buckets of (text ids [M, L] = question + answer + eos padded, loss mask [M, L], image index [M])."""
+    def non_scene_question(self, scene):
+        """(prompt, REFUSAL, bucket) for an image that is no Shapes World scene: whatever is asked
+        about a photo, the honest answer is what the model can do. The wording is drawn as for
+        `scene` (a task question or an off-topic one), so only the picture tells the two apart."""
+        if self.rng.random() < 0.25:
+            q, _ = off_topic(self.rng)
+        else:
+            task = TASKS[int(self.rng.integers(len(TASKS)))]
+            if self.rng.random() < self.template_share:
+                return question_for(task, scene, self.rng)[0], REFUSAL, "caption"
+            q, _ = ask(task, scene, self.rng)
+        return free_prompt(q), REFUSAL, "caption"
+
+    def build(self, objects_list, non_scenes=0):
+        """-> buckets of (text ids [M, L] = question + answer + eos padded, loss mask [M, L], image index [M]);
+        images past the scenes (index len(objects_list) + j) are `non_scenes` non-scenes, one question each."""
         buckets = {"caption": ([], [], []), "short": ([], [], [])}
-        for i, objs in enumerate(objects_list):
-            for q, a, bucket in self.questions(as_scene(objs)):
+        asked = [self.questions(as_scene(objs)) for objs in objects_list]
+        asked += [[self.non_scene_question(as_scene(objects_list[j % len(objects_list)]))] for j in range(non_scenes)]
+        for i, questions in enumerate(asked):
+            for q, a, bucket in questions:
                 prompt = self.enc(q)
                 answer = self.enc(" " + a, target=True) + [self.tok.eos_id]
                 rows, masks, owner = buckets[bucket]
@@ -143,10 +159,11 @@ def lm_loss(model, visual, buckets, before, after):
     return total / count
 
 
-def stage2(model, feats, objects, args, tok, log, ckpt_path, pixels=None, polish=False):
+def stage2(model, feats, objects, args, tok, log, ckpt_path, pixels=None, polish=False, non_scene_feats=None):
     """Trains resampler + projection + LM on cached ViT tokens (or, with --finetune-vit, the ViT
-    too on pixels); with polish, stage 2b: the LM alone. Resumes from ckpt_path if it exists.
-    False when stopped early (--s2-stop-after)."""
+    too on pixels); with polish, stage 2b: the LM alone. Each step also shows --s2-non-scenes
+    non-scenes (non_scene_feats: their cached ViT tokens) asked anything, answered REFUSAL.
+    Resumes from ckpt_path if it exists. False when stopped early (--s2-stop-after)."""
     cfg = model.cfg
     steps, peak, warmup, name = (args.s2b_steps, args.s2b_lr, 50, "2b") if polish else (args.s2_steps, args.s2_lr, 300, 2)
     seed = args.seed + (10 if polish else 0)
@@ -164,6 +181,7 @@ def stage2(model, feats, objects, args, tok, log, ckpt_path, pixels=None, polish
     batcher = Batcher(tok, cfg, seed + 2, TASKS + ["caption"] * (args.caption_copies - 1) + ["count"] * (args.count_copies - 1),
                       args.s2_template, args.s2_off_topic)
     n = len(objects)
+    extra = args.s2_non_scenes if non_scene_feats is not None else 0
     g = torch.Generator().manual_seed(seed + 3)
     start = 0
     if os.path.exists(ckpt_path):
@@ -183,14 +201,16 @@ def stage2(model, feats, objects, args, tok, log, ckpt_path, pixels=None, polish
         for grp in opt.param_groups:
             grp["lr"] = lr_at(step, steps, peak, warmup)
         tokens = model.vision.vit(to_pixels(pixels[idx.numpy()], cfg)) if args.finetune_vit else feats[idx].float()
+        if extra:
+            tokens = torch.cat([tokens, non_scene_feats[torch.randint(0, len(non_scene_feats), (extra,), generator=g)].float()])
         with torch.set_grad_enabled(not polish):
             visual = model.vision.proj(model.vision.resampler(tokens))
         batch_objects = [objects[i] for i in idx.tolist()]
-        loss = lm_loss(model, visual, batcher.build(batch_objects), batcher.before, batcher.after)
+        loss = lm_loss(model, visual, batcher.build(batch_objects, extra), batcher.before, batcher.after)
         rec = {}
         if group_head is not None:
             targets = group_counts(batch_objects)
-            loss_group = F.cross_entropy(group_head(visual).reshape(-1, 10), targets.reshape(-1))
+            loss_group = F.cross_entropy(group_head(visual[:args.s2_batch]).reshape(-1, 10), targets.reshape(-1))
             rec["loss_group"] = round(float(loss_group), 4)
             loss = loss + args.group_loss * loss_group
         opt.zero_grad()

@@ -32,7 +32,7 @@ import torch
 from .data import make_dataset
 from .model import GVT, GVTConfig
 from .pyeval import evaluate
-from .scene_check import train_scene_check
+from .scene_check import non_scene_pixels, train_scene_check, vit_tokens
 from .stage1 import Stage1Heads, stage1
 from .resume import load_phase, save_phase
 from .stage2 import cache_features, stage2
@@ -84,6 +84,8 @@ def parser():
     ap.add_argument("--s2-template", type=float, default=0.35, help="share of questions worded by the spec's templates")
     ap.add_argument("--s2-off-topic", type=float, default=0.25, help="chance per image of an off-topic question")
     ap.add_argument("--s2-ckpt-every", type=int, default=250)
+    ap.add_argument("--s2-non-scenes", type=int, default=2, help="non-scenes a stage-2 step shows, asked anything, answered with the refusal")
+    ap.add_argument("--non-scene-images", type=int, default=3000, help="non-scenes drawn for that (their ViT tokens cached)")
     ap.add_argument("--s2b-steps", type=int, default=1200, help="stage 2b: steps of the LM alone after stage 2 (0: none)")
     ap.add_argument("--s2b-lr", type=float, default=5e-4)
     ap.add_argument("--scene-steps", type=int, default=600, help="scene-check head: training steps")
@@ -192,13 +194,18 @@ def main(argv=None):
         feats = _cached(path("features.pkl"), lambda: cache_features(model.vision.vit, data["pixels"][:n2], cfg))
         log({"phase": "features_cached", "shape": list(feats.shape)})
     objects, pixels = data["objects"][:n2], data["pixels"][:n2]
+    non_scenes = None
+    if args.s2_non_scenes and feats is not None:
+        non_scenes = _cached(path("non-scene-features.pkl"), lambda: vit_tokens(
+            model.vision.vit, non_scene_pixels(args.non_scene_images, args.seed + 21, cfg.image_size), cfg))
     if os.path.exists(path("stage2.pt")):
         load_phase(path("stage2.pt"), model, tok, log)
     else:
-        if not stage2(model, feats, objects, args, tok, log, path("stage2-ckpt.pt"), pixels=pixels):
+        if not stage2(model, feats, objects, args, tok, log, path("stage2-ckpt.pt"), pixels=pixels, non_scene_feats=non_scenes):
             return
         save_phase(path("stage2.pt"), model, tok)
-    if args.s2b_steps and not stage2(model, feats, objects, args, tok, log, path("stage2b-ckpt.pt"), pixels=pixels, polish=True):
+    if args.s2b_steps and not stage2(model, feats, objects, args, tok, log, path("stage2b-ckpt.pt"), pixels=pixels, polish=True,
+                                     non_scene_feats=non_scenes):
         return
     torch.save({"model": model.state_dict(), "config": cfg.to_dict()}, path("model.pt"))
     train_s = time.time() - t_start
