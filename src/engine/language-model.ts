@@ -54,8 +54,17 @@ class KvCache {
 const PREFIX_CACHE_SIZE = 4;
 
 function int64(values: ArrayLike<number>, dims: number[]): ort.Tensor {
-  return new ort.Tensor('int64', BigInt64Array.from(Array.from(values, BigInt)), dims);
+  const data = new BigInt64Array(values.length);
+  for (let i = 0; i < values.length; i++) data[i] = BigInt(values[i]);
+  return new ort.Tensor('int64', data, dims);
 }
+
+/**
+ * Token embeddings kept once computed: a row of the embedding graph depends on
+ * its token id alone, so a decoding step looks its token up instead of running
+ * a session. Bounded, for packages with a large vocabulary.
+ */
+const EMBEDDINGS_KEPT = 8192;
 
 /**
  * Yields to the event loop so a worker can handle a Stop message between
@@ -79,6 +88,7 @@ const nextTask: () => Promise<void> =
 /** The decoder-only LLM with its KV cache, image-prefix cache and generation loop. */
 export class LanguageModel {
   private readonly prefixes = new Map<string, KvCache>();
+  private readonly embeddings = new Map<number, Float32Array>();
   private readonly parts: PromptParts;
 
   private constructor(
@@ -243,8 +253,18 @@ export class LanguageModel {
   }
 
   private async embed(ids: number[]): Promise<Float32Array> {
-    const outputs = await runExclusive(() => this.embedSession.run({ input_ids: int64(ids, [1, ids.length]) }));
-    return outputs.inputs_embeds.data as Float32Array;
+    const { width } = this.manifest.visual_tokens;
+    if (this.embeddings.size + ids.length > EMBEDDINGS_KEPT) this.embeddings.clear();
+    const missing = [...new Set(ids.filter((id) => !this.embeddings.has(id)))];
+    if (missing.length > 0) {
+      const outputs = await runExclusive(() => this.embedSession.run({ input_ids: int64(missing, [1, missing.length]) }));
+      const rows = outputs.inputs_embeds.data as Float32Array;
+      missing.forEach((id, i) => this.embeddings.set(id, rows.slice(i * width, (i + 1) * width)));
+    }
+    if (ids.length === 1) return this.embeddings.get(ids[0])!;
+    const embeds = new Float32Array(ids.length * width);
+    ids.forEach((id, i) => embeds.set(this.embeddings.get(id)!, i * width));
+    return embeds;
   }
 
   /** One decoder call: returns the last position's logits and the grown KV cache. */
@@ -254,7 +274,7 @@ export class LanguageModel {
     const total = pastLength + length;
     const feeds: Record<string, ort.Tensor> = {
       inputs_embeds: new ort.Tensor('float32', embeds, [1, length, this.manifest.visual_tokens.width]),
-      attention_mask: int64(new Array(total).fill(1), [1, total]),
+      attention_mask: new ort.Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]),
       position_ids: int64(Array.from({ length }, (_, i) => pastLength + i), [1, length]),
     };
     const empty = () => new ort.Tensor('float32', new Float32Array(0), [1, heads, 0, headDim]);
