@@ -63,7 +63,7 @@ export const CAPTION: TaskRequest = { task: 'caption' };
 export const COUNT: TaskRequest = { task: 'count', object: 'objects' };
 export const FOLLOW_UP: TaskRequest = { task: 'vqa', question: 'Is there a red circle?' };
 
-export const median = (xs: number[]): number | null => {
+const median = (xs: number[]): number | null => {
   if (xs.length === 0) return null;
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
