@@ -15,6 +15,7 @@ import {
   env,
   Florence2ForConditionalGeneration,
   RawImage,
+  Tensor as HfTensor,
   type Florence2Processor,
   type PreTrainedModel,
   type Processor,
@@ -125,15 +126,16 @@ describe.each(SMOLVLM)('%s', (repo) => {
   it('applies the SmolVLM chat template and splits the photo into tiles with image tokens', async () => {
     expect(prompt).toBe('<|im_start|>User:<image>Can you describe this image?<end_of_utterance>\nAssistant:');
     const inputs = await processor(prompt, [photo]);
-    // 451x300 -> longest edge 256 -> 256x192 (multiples of the 64-px tile): 3 rows x 4 cols + the global image.
+    // As with the real repos: 451x300 -> longest edge 2048 -> 2048x1536 (multiples of the 512 px tile):
+    // 3 rows x 4 cols + the global image, 64 image tokens each.
     expect(inputs.rows).toEqual([[3]]);
     expect(inputs.cols).toEqual([[4]]);
-    expect(inputs.pixel_values.dims).toEqual([1, 13, 3, 64, 64]);
+    expect(inputs.pixel_values.dims).toEqual([1, 13, 3, 512, 512]);
     expect(inputs.pixel_values.type).toBe('float32');
-    expect(inputs.pixel_attention_mask.dims).toEqual([1, 13, 64, 64]);
+    expect(inputs.pixel_attention_mask.dims).toEqual([1, 13, 512, 512]);
     expect(inputs.pixel_attention_mask.type).toBe('bool');
     const seqLen = processor.config.image_seq_len as number;
-    expect(seqLen).toBe(4);
+    expect(seqLen).toBe(64);
     const tok = processor.tokenizer!;
     const imageId = tok.convert_tokens_to_ids('<image>');
     const inputIds = ids(inputs.input_ids);
@@ -150,13 +152,17 @@ describe.each(SMOLVLM)('%s', (repo) => {
     const model = (await AutoModelForVision2Seq.from_pretrained(repo, { dtype: dtype as Dtype })) as PreTrainedModel;
     try {
       expect(model.config.model_type).toBe('idefics3');
+      // The real generation_config.json: it stops at <end_of_utterance> alone and starts from <|endoftext|>.
+      const tok = processor.tokenizer!;
+      expect(model.generation_config?.eos_token_id).toBe(tok.convert_tokens_to_ids('<end_of_utterance>'));
+      expect(model.generation_config?.bos_token_id).toBe(tok.convert_tokens_to_ids('<|endoftext|>'));
       const inputs = await processor(prompt, [photo]);
       const features = (await model.encode_image({
         pixel_values: inputs.pixel_values,
         pixel_attention_mask: inputs.pixel_attention_mask,
       })) as Tensor;
       const text = (model.config as unknown as { text_config: { hidden_size: number; vocab_size: number } }).text_config;
-      expect(features.dims).toEqual([13, 4, text.hidden_size]);
+      expect(features.dims).toEqual([13, 64, text.hidden_size]);
       const promptLength = inputs.input_ids.dims[1] as number;
       const out = (await model.generate({ ...inputs, max_new_tokens: 8, do_sample: false })) as Tensor;
       expect(out.dims[0]).toBe(1);
@@ -180,12 +186,53 @@ describe(FLORENCE, () => {
     processor = (await AutoProcessor.from_pretrained(FLORENCE)) as Florence2Processor;
   });
 
-  it('turns task tokens into prompts and the photo into one 64x64 image', async () => {
+  it('turns task tokens into prompts and the photo into one 768x768 image', async () => {
     const inputs = await processor(photo, '<OD>');
-    expect(inputs.pixel_values.dims).toEqual([1, 3, 64, 64]);
+    expect(inputs.pixel_values.dims).toEqual([1, 3, 768, 768]);
     const tok = processor.tokenizer!;
     expect(tok.decode(ids(inputs.input_ids))).toBe('<s>Locate the objects with category name in the image.</s>');
     expect(tok.convert_tokens_to_ids('<loc_999>')).toBe(tok.convert_tokens_to_ids('<loc_0>') + 999);
+  });
+
+  it('has a merged decoder whose use_cache_branch picks cached cross-attention over the encoder states', async () => {
+    const model = (await Florence2ForConditionalGeneration.from_pretrained(FLORENCE, { dtype: 'fp32' })) as PreTrainedModel;
+    try {
+      type Run = (feeds: Record<string, unknown>) => Promise<Record<string, { data: Float32Array; dims: number[] }>>;
+      const session = (model as unknown as { sessions: Record<string, { inputNames: string[]; run: Run }> }).sessions.decoder_model_merged;
+      expect(session.inputNames).toContain('use_cache_branch');
+      const text = (model.config as unknown as { text_config: { d_model: number; decoder_attention_heads: number } }).text_config;
+      const [d, heads] = [text.d_model, text.decoder_attention_heads];
+      const pastNames = session.inputNames.filter((n) => n.startsWith('past_key_values.'));
+      let seed = 1;
+      const random = (dims: number[]) => {
+        const data = Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1);
+        return new HfTensor('float32', data, dims).ort_tensor;
+      };
+      const enc = 5;
+      const mask = new HfTensor('int64', new BigInt64Array(enc).fill(1n), [1, enc]).ort_tensor;
+      const flag = (on: boolean) => new HfTensor('bool', [on], [1]).ort_tensor;
+      const [states, other] = [random([1, enc, d]), random([1, enc, d])];
+      const tokens = random([1, 2, d]);
+      const tokenAt = (i: number) => new HfTensor('float32', (tokens.data as Float32Array).slice(i * d, (i + 1) * d), [1, 1, d]).ort_tensor;
+      const emptyPast = Object.fromEntries(pastNames.map((n) => [n, new HfTensor('float32', new Float32Array(0), [1, heads, 0, d / heads]).ort_tensor]));
+      const common = { encoder_attention_mask: mask };
+      // Both tokens at once without a cache, as the first step is run.
+      const whole = await session.run({ ...common, ...emptyPast, inputs_embeds: tokens, encoder_hidden_states: states, use_cache_branch: flag(false) });
+      const first = await session.run({ ...common, ...emptyPast, inputs_embeds: tokenAt(0), encoder_hidden_states: states, use_cache_branch: flag(false) });
+      const cache = Object.fromEntries(pastNames.map((n) => [n, first[n.replace('past_key_values', 'present')]]));
+      const next = (encoderStates: unknown) =>
+        session.run({ ...common, ...cache, inputs_embeds: tokenAt(1), encoder_hidden_states: encoderStates, use_cache_branch: flag(true) });
+      const [withStates, withOther] = [await next(states), await next(other)];
+      const vocab = withStates.logits.dims[2];
+      // The cached step gives the second token's logits of the uncached run; the encoder states it is handed are not read.
+      const lastOfWhole = whole.logits.data.slice(vocab);
+      withStates.logits.data.forEach((v, i) => expect(v).toBeCloseTo(lastOfWhole[i], 4));
+      expect(Array.from(withOther.logits.data)).toEqual(Array.from(withStates.logits.data));
+      const firstOther = await session.run({ ...common, ...emptyPast, inputs_embeds: tokenAt(0), encoder_hidden_states: other, use_cache_branch: flag(false) });
+      expect(Array.from(firstOther.logits.data)).not.toEqual(Array.from(first.logits.data));
+    } finally {
+      await model.dispose();
+    }
   });
 
   it.each(FLORENCE_DTYPES)('generates <OD> boxes and a caption with dtype %s', async (_, dtype) => {

@@ -2,11 +2,11 @@
 
 The four graphs transformers.js' Florence2ForConditionalGeneration loads, with
 the real names: vision_encoder (pixel_values -> image_features, a small
-DaViT-like conv + attention stack on 64x64 images: 8x8 tokens plus the
-spatially pooled one, projected and normalised as Florence-2 does),
-embed_tokens, encoder_model (BART encoder on [image features; prompt]) and
-decoder_model_merged (BART decoder with cross-attention and an encoder/decoder
-cache; inputs include use_cache_branch as in optimum's merged decoders).
+DaViT-like conv + attention stack on the real 768x768 input: 24x24 tokens plus
+the spatially pooled one, the real 577, projected and normalised as Florence-2
+does), embed_tokens, encoder_model (BART encoder on [image features; prompt])
+and decoder_model_merged (BART decoder with cross-attention and an
+encoder/decoder cache, an If on use_cache_branch: florence2_bart.py).
 
 Random weights alone would print gibberish with no boxes. So the decoder also
 adds logits from a fixed "chain" map of its input embedding: after `<s>` it
@@ -20,22 +20,20 @@ import os
 
 import numpy as np
 import torch
-from onnx import TensorProto
 from torch import nn
 
 from . import bpe
 from .files import dump_json
-from .onnx_tools import add_unused_input, export, save_variants
+from .florence2_bart import D_MODEL, DEC_LAYERS, ENC_LAYERS, FFN, HEADS, MAX_POS, Decoder, Encoder, export_decoder
+from .onnx_tools import export, save_variants
 
 REPO = "onnx-community/Florence-2-base-ft"
 SEED = 2
-D_MODEL = 64
-HEADS = 4
-ENC_LAYERS = DEC_LAYERS = 2
-FFN = 128
-MAX_POS = 256
-IMAGE = 64
-VISION_DIMS = (32, 64)
+# Real: pixel_values [1, 3, 768, 768] -> image features [1, 577, 768] for Florence-2 base (feature_base.onnx in
+# https://deepwiki.com/axinc-ai/ailia-models/7.2-florence-2-vision-language-model); 577 = 24 x 24 + the pooled token,
+# DaViT's stems shrinking 768 by 4 x 2 x 2 x 2. The channel widths are the stand-in's.
+IMAGE = 768
+VISION_DIMS = (8, 16, 32, 64)
 BASE_VOCAB = 512  # <s> <pad> </s> <unk>, 256 bytes, merges, <mask>
 TASK_TOKENS = ["<od>", "</od>", "<ocr>", "</ocr>"] + [f"<loc_{i}>" for i in range(1000)] + [
     "<cap>", "</cap>", "<ncap>", "</ncap>", "<dcap>", "</dcap>", "<grounding>", "</grounding>", "<seg>", "</seg>",
@@ -44,7 +42,6 @@ TASK_TOKENS = ["<od>", "</od>", "<ocr>", "</ocr>"] + [f"<loc_{i}>" for i in rang
 VOCAB_SIZE = BASE_VOCAB + len(TASK_TOKENS)  # 1536 (the real one: 50265 + 1024 = 51289)
 CHAIN_LOGIT = 25.0
 BOXES = [("cat", (120, 85, 610, 930)), ("dog", (40, 500, 300, 980))]
-MASK = -1e4
 
 # preprocessor_config.json of the real repo: the task prompts and how answers are parsed.
 TASKS_POST = {
@@ -77,7 +74,7 @@ TASKS_WITH_INPUT = {
 
 
 def image_tokens():
-    side = IMAGE // 8
+    side = IMAGE // 32
     return side * side + 1
 
 
@@ -85,139 +82,41 @@ def image_tokens():
 
 
 class VisionEncoder(nn.Module):
-    """pixel_values [B, 3, 64, 64] -> image_features [B, 65, D_MODEL]."""
+    """pixel_values [B, 3, 768, 768] -> image_features [B, 577, D_MODEL]."""
 
     def __init__(self):
         super().__init__()
-        c1, c2 = VISION_DIMS
-        self.conv1 = nn.Conv2d(3, c1, 7, stride=4, padding=3)
-        self.norm1 = nn.LayerNorm(c1)
-        self.conv2 = nn.Conv2d(c1, c2, 3, stride=2, padding=1)
-        self.norm2 = nn.LayerNorm(c2)
-        self.qkv, self.proj = nn.Linear(c2, 3 * c2), nn.Linear(c2, c2)
-        self.mlp = nn.Sequential(nn.Linear(c2, 2 * c2), nn.GELU(), nn.Linear(2 * c2, c2))
-        self.norm3 = nn.LayerNorm(c2)
-        side = IMAGE // 8
-        self.row_embed = nn.Parameter(torch.randn(side, c2) * 0.02)
-        self.col_embed = nn.Parameter(torch.randn(side, c2) * 0.02)
-        self.image_projection = nn.Parameter(torch.randn(c2, D_MODEL) * 0.05)
+        dims = (3,) + VISION_DIMS
+        # DaViT's four stems: 7x7 stride 4, then 3x3 stride 2 three times.
+        self.stems = nn.ModuleList(nn.Conv2d(dims[i], dims[i + 1], 7 if i == 0 else 3, stride=4 if i == 0 else 2,
+                                             padding=3 if i == 0 else 1) for i in range(4))
+        self.norms = nn.ModuleList(nn.LayerNorm(d) for d in VISION_DIMS)
+        c = VISION_DIMS[-1]
+        self.qkv, self.proj = nn.Linear(c, 3 * c), nn.Linear(c, c)
+        self.mlp = nn.Sequential(nn.Linear(c, 2 * c), nn.GELU(), nn.Linear(2 * c, c))
+        self.norm_mlp = nn.LayerNorm(c)
+        side = IMAGE // 32
+        self.row_embed = nn.Parameter(torch.randn(side, c) * 0.02)
+        self.col_embed = nn.Parameter(torch.randn(side, c) * 0.02)
+        self.image_projection = nn.Parameter(torch.randn(c, D_MODEL) * 0.05)
         self.image_proj_norm = nn.LayerNorm(D_MODEL)
 
     def forward(self, pixel_values):
-        x = self.conv1(pixel_values)
-        x = self.norm1(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)
-        x = self.conv2(x)
+        x = pixel_values
+        for stem, norm in zip(self.stems, self.norms):
+            x = norm(stem(x).permute(0, 2, 3, 1)).permute(0, 3, 1, 2)
         b, c, h, w = x.shape
         x = x.flatten(2).transpose(1, 2)  # [B, h*w, C]
         heads = 4
         split = lambda z: z.reshape(b, h * w, heads, c // heads).transpose(1, 2)
-        q, k, v = (split(z) for z in self.qkv(self.norm2(x)).chunk(3, -1))
+        q, k, v = (split(z) for z in self.qkv(x).chunk(3, -1))
         att = ((q @ k.transpose(-1, -2)) * ((c // heads) ** -0.5)).softmax(-1) @ v
         x = x + self.proj(att.transpose(1, 2).reshape(b, h * w, c))
-        x = x + self.mlp(self.norm3(x))
+        x = x + self.mlp(self.norm_mlp(x))
         pos = (self.row_embed[:, None, :] + self.col_embed[None, :, :]).reshape(1, -1, c)
         x = x + pos
         x = torch.cat([x.mean(dim=1, keepdim=True), x], dim=1)  # spatial_avg_pool, temporal_avg_pool
         return self.image_proj_norm(x @ self.image_projection)
-
-
-# --------------------------------------------------------------------------- BART
-
-
-class Attention(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.hd = D_MODEL // HEADS
-        self.q_proj, self.k_proj, self.v_proj, self.out_proj = (nn.Linear(D_MODEL, D_MODEL) for _ in range(4))
-
-    def heads(self, x):
-        return x.reshape(x.shape[0], x.shape[1], HEADS, self.hd).transpose(1, 2)
-
-    def attend(self, x, k, v, bias):
-        q = self.heads(self.q_proj(x)) * (self.hd ** -0.5)
-        out = ((q @ k.transpose(-1, -2) + bias).softmax(-1) @ v).transpose(1, 2)
-        return self.out_proj(out.reshape(x.shape[0], x.shape[1], D_MODEL))
-
-
-class EncoderLayer(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.self_attn = Attention()
-        self.ln1, self.ln2 = nn.LayerNorm(D_MODEL), nn.LayerNorm(D_MODEL)
-        self.fc1, self.fc2 = nn.Linear(D_MODEL, FFN), nn.Linear(FFN, D_MODEL)
-
-    def forward(self, x, bias):
-        a = self.self_attn
-        x = self.ln1(x + a.attend(x, a.heads(a.k_proj(x)), a.heads(a.v_proj(x)), bias))
-        return self.ln2(x + self.fc2(torch.nn.functional.gelu(self.fc1(x))))
-
-
-class Encoder(nn.Module):
-    """(inputs_embeds, attention_mask) -> last_hidden_state."""
-
-    def __init__(self):
-        super().__init__()
-        self.embed_positions = nn.Embedding(MAX_POS + 2, D_MODEL)
-        self.layernorm_embedding = nn.LayerNorm(D_MODEL)
-        self.layers = nn.ModuleList(EncoderLayer() for _ in range(ENC_LAYERS))
-
-    def forward(self, inputs_embeds, attention_mask):
-        s = inputs_embeds.shape[1]
-        x = self.layernorm_embedding(inputs_embeds + self.embed_positions(torch.arange(s) + 2))
-        bias = torch.where(attention_mask[:, None, None, :] > 0, torch.zeros(()), torch.full((), MASK))
-        for layer in self.layers:
-            x = layer(x, bias)
-        return x
-
-
-class DecoderLayer(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.self_attn, self.encoder_attn = Attention(), Attention()
-        self.ln1, self.ln2, self.ln3 = (nn.LayerNorm(D_MODEL) for _ in range(3))
-        self.fc1, self.fc2 = nn.Linear(D_MODEL, FFN), nn.Linear(FFN, D_MODEL)
-
-    def forward(self, x, self_bias, enc, enc_bias, past_dk, past_dv, past_ek, past_ev):
-        a = self.self_attn
-        k = torch.cat([past_dk, a.heads(a.k_proj(x))], dim=2)
-        v = torch.cat([past_dv, a.heads(a.v_proj(x))], dim=2)
-        x = self.ln1(x + a.attend(x, k, v, self_bias))
-        c = self.encoder_attn
-        s = enc.shape[1]
-        # With a cache the past encoder keys/values are used (they equal a fresh projection);
-        # without one (length 0) the fresh projection is.
-        ek = torch.cat([past_ek, c.heads(c.k_proj(enc))], dim=2)[:, :, :s]
-        ev = torch.cat([past_ev, c.heads(c.v_proj(enc))], dim=2)[:, :, :s]
-        x = self.ln2(x + c.attend(x, ek, ev, enc_bias))
-        return self.ln3(x + self.fc2(torch.nn.functional.gelu(self.fc1(x)))), k, v, ek, ev
-
-
-class Decoder(nn.Module):
-    """(inputs_embeds, encoder_attention_mask, encoder_hidden_states, past 0.decoder.key, 0.decoder.value,
-    0.encoder.key, 0.encoder.value, 1....) -> (logits, present in the same order)."""
-
-    def __init__(self):
-        super().__init__()
-        self.embed_positions = nn.Embedding(MAX_POS + 2, D_MODEL)
-        self.layernorm_embedding = nn.LayerNorm(D_MODEL)
-        self.layers = nn.ModuleList(DecoderLayer() for _ in range(DEC_LAYERS))
-        self.lm_head = nn.Linear(D_MODEL, VOCAB_SIZE, bias=False)
-        self.chain = nn.Linear(D_MODEL, VOCAB_SIZE, bias=False)
-
-    def forward(self, inputs_embeds, encoder_attention_mask, encoder_hidden_states, *flat_past):
-        t = inputs_embeds.shape[1]
-        total = flat_past[0].shape[2] + t
-        key_pos = torch.arange(total)
-        query_pos = key_pos[total - t:]
-        x = self.layernorm_embedding(inputs_embeds + self.embed_positions(query_pos + 2))
-        self_bias = torch.where((key_pos[None, :] <= query_pos[:, None])[None, None], torch.zeros(()),
-                                torch.full((), MASK))
-        enc_bias = torch.where(encoder_attention_mask[:, None, None, :] > 0, torch.zeros(()), torch.full((), MASK))
-        present = []
-        for i, layer in enumerate(self.layers):
-            x, k, v, ek, ev = layer(x, self_bias, encoder_hidden_states, enc_bias, *flat_past[4 * i:4 * i + 4])
-            present += [k, v, ek, ev]
-        return (self.lm_head(x) + self.chain(inputs_embeds), *present)
 
 
 class Embed(nn.Module):
@@ -274,7 +173,6 @@ def tokenizer_files(folder):
 
 
 def config_files(folder):
-    c1, c2 = VISION_DIMS
     text = {
         "activation_dropout": 0.1, "activation_function": "gelu", "add_bias_logits": False,
         "add_final_layer_norm": False, "attention_dropout": 0.1, "bos_token_id": 0, "classif_dropout": 0.1,
@@ -300,12 +198,13 @@ def config_files(folder):
         "torch_dtype": "float32",
         "transformers_version": "4.41.0",
         "vision_config": {
-            "model_type": "davit", "drop_path_rate": 0.1, "patch_size": [7, 3], "patch_stride": [4, 2],
-            "patch_padding": [3, 1], "patch_prenorm": [False, True], "enable_checkpoint": False,
-            "dim_embed": [c1, c2], "num_heads": [2, 4], "num_groups": [2, 4], "depths": [0, 1], "window_size": 8,
+            "model_type": "davit", "drop_path_rate": 0.1, "patch_size": [7, 3, 3, 3], "patch_stride": [4, 2, 2, 2],
+            "patch_padding": [3, 1, 1, 1], "patch_prenorm": [False, True, True, True], "enable_checkpoint": False,
+            "dim_embed": list(VISION_DIMS), "num_heads": [1, 1, 2, 4], "num_groups": [1, 1, 2, 4],
+            "depths": [0, 0, 0, 1], "window_size": 12,
             "projection_dim": D_MODEL,
             "visual_temporal_embedding": {"type": "COSINE", "max_temporal_embeddings": 100},
-            "image_pos_embed": {"type": "learned_abs_2d", "max_pos_embeddings": IMAGE // 8},
+            "image_pos_embed": {"type": "learned_abs_2d", "max_pos_embeddings": IMAGE // 32},
             "image_feature_source": ["spatial_avg_pool", "temporal_avg_pool"],
         },
         "vocab_size": VOCAB_SIZE,
@@ -354,7 +253,7 @@ def build(folder):
     config_files(folder)
 
     torch.manual_seed(SEED)
-    vision, embed, encoder, decoder = VisionEncoder(), Embed(), Encoder(), Decoder()
+    vision, embed, encoder, decoder = VisionEncoder(), Embed(), Encoder(), Decoder(VOCAB_SIZE)
     for module in (vision, embed, encoder, decoder):
         for name, p in module.named_parameters():
             if p.dim() > 1 and "embed" not in name and name not in ("row_embed", "col_embed"):
@@ -388,27 +287,7 @@ def build(folder):
                 "last_hidden_state": {0: "batch_size", 1: "encoder_sequence_length"}})
     counts["encoder_model"] = save_variants(m, onnx_dir, "encoder_model")
 
-    past, t, s, hd = 3, 1, 7, D_MODEL // HEADS
-    names_in = ["inputs_embeds", "encoder_attention_mask", "encoder_hidden_states"]
-    names_out = ["logits"]
-    axes = {"inputs_embeds": {0: "batch_size", 1: "decoder_sequence_length"},
-            "encoder_attention_mask": {0: "batch_size", 1: "encoder_sequence_length"},
-            "encoder_hidden_states": {0: "batch_size", 1: "encoder_sequence_length"},
-            "logits": {0: "batch_size", 1: "decoder_sequence_length"}}
-    args = [torch.randn(1, t, D_MODEL), torch.ones(1, s, dtype=torch.long), torch.randn(1, s, D_MODEL)]
-    for i in range(DEC_LAYERS):
-        for part, length, past_axis, out_axis in (
-                ("decoder", past, "past_decoder_sequence_length", "past_decoder_sequence_length + 1"),
-                ("encoder", s, "encoder_sequence_length_out", "encoder_sequence_length_out")):
-            for kv in ("key", "value"):
-                names_in.append(f"past_key_values.{i}.{part}.{kv}")
-                names_out.append(f"present.{i}.{part}.{kv}")
-                axes[names_in[-1]] = {0: "batch_size", 2: past_axis}
-                axes[names_out[-1]] = {0: "batch_size", 2: out_axis}
-                args.append(torch.randn(1, HEADS, length, hd))
-    m = export(decoder, tuple(args), tmp, names_in, names_out, axes)
-    add_unused_input(m, "use_cache_branch", TensorProto.BOOL, [1])
-    counts["decoder_model_merged"] = save_variants(m, onnx_dir, "decoder_model_merged")
+    counts["decoder_model_merged"] = export_decoder(decoder, tmp, onnx_dir)
     os.remove(tmp)
     return {"d_model": D_MODEL, "heads": HEADS, "encoder_layers": ENC_LAYERS, "decoder_layers": DEC_LAYERS,
             "ffn": FFN, "vision_dims": VISION_DIMS, "image_size": IMAGE, "image_tokens": image_tokens(),

@@ -36,11 +36,6 @@ def export(module, args, path, input_names, output_names, dynamic_axes):
     return model
 
 
-def add_unused_input(model, name, elem_type, shape):
-    """Declares a graph input the computation does not need (ORT accepts unused inputs)."""
-    model.graph.input.append(helper.make_tensor_value_info(name, elem_type, shape))
-
-
 def finish(model, path):
     """Strips torch's doc strings and saves (so bytes depend only on the graph)."""
     model.producer_name = "gvt-web hub_fixtures"
