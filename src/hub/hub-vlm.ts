@@ -161,7 +161,8 @@ export class HubVlm {
 
     const newIds = (output.tolist() as bigint[][])[0].slice(promptLength).map(Number);
     const tokenizer = this.processor.tokenizer!;
-    const eos = tokenizer.all_special_ids;
+    // The model's own stop tokens: other special tokens (SmolVLM's <image>, reserved ones) are not an end.
+    const eos = [this.network.generation_config?.eos_token_id ?? []].flat();
     const lastIsEos = eos.includes(newIds.at(-1) ?? -1);
     const stopReason: StopReason = signal?.aborted ? 'cancelled' : lastIsEos ? 'eos' : 'max_tokens';
     const firstTokenMs = (firstTokenAt || ended) - started;
