@@ -21,10 +21,8 @@ import { deviceKind, hubFile, modelFiles, type HubModel } from './catalogue';
 import { downloadFiles, planFiles } from '../files/download-list';
 import type { FileStore } from '../files/file-store';
 import { HubVlm, rawImage, type RuntimeFiles } from './hub-vlm';
-import { florenceTaskToken, taskQuestion, unsupportedReason } from './vlm-tasks';
+import { answerLimit, florenceTaskToken, repetitionPenalty, taskQuestion, unsupportedReason } from './vlm-tasks';
 
-/** Hub models have no manifest with a default answer length: long enough for a detailed caption. */
-const MAX_NEW_TOKENS = 128;
 /** Decoded images kept for follow-up questions (full size: few). */
 const IMAGES_KEPT = 3;
 const TASKS = ['caption', 'count', 'identify', 'vqa'] as const;
@@ -78,7 +76,7 @@ export class HubEngine implements VlmEngine {
       backend,
       capabilities,
       loadMs: performance.now() - start,
-      defaultMaxNewTokens: MAX_NEW_TOKENS,
+      defaultMaxNewTokens: answerLimit(model.architecture, 'caption'),
       domain: 'photos',
       unsupported: Object.fromEntries(TASKS.flatMap((task) => {
         const why = unsupportedReason(model.architecture, task);
@@ -111,9 +109,15 @@ export class HubEngine implements VlmEngine {
     const decoded = this.images.get(imageKey);
     if (!decoded) throw new MissingImageError(imageKey);
     const upright = applyOrientation(decoded.image, decoded.orientation);
-    const generation = { maxNewTokens: options.maxNewTokens ?? MAX_NEW_TOKENS, temperature: options.temperature, topP: options.topP };
+    const { architecture } = this.o.model;
+    const generation = {
+      maxNewTokens: answerLimit(architecture, request.task, options.maxNewTokens),
+      temperature: options.temperature,
+      topP: options.topP,
+      repetitionPenalty: repetitionPenalty(architecture),
+    };
     const answer = await this.vlm.answer(rawImage(upright.data, upright.width, upright.height), request, generation, onText, signal);
-    const prompt = this.o.model.architecture === 'florence2' ? florenceTaskToken(request.task) : taskQuestion(request);
+    const prompt = architecture === 'florence2' ? florenceTaskToken(request.task) : taskQuestion(request);
     return { ...answer, prompt, task: request.task };
   }
 

@@ -37,6 +37,7 @@ export interface HubGenerationOptions {
   maxNewTokens: number;
   temperature: number;
   topP: number;
+  repetitionPenalty?: number;
 }
 
 export interface RuntimeFiles {
@@ -150,6 +151,8 @@ export class HubVlm {
         do_sample: options.temperature > 0,
         temperature: options.temperature > 0 ? options.temperature : undefined,
         top_p: options.topP,
+        // Only when set: an undefined here would replace transformers.js' default of 1 and turn the logits into NaN.
+        ...(options.repetitionPenalty ? { repetition_penalty: options.repetitionPenalty } : {}),
         streamer,
         stopping_criteria: stopper,
       } as Parameters<PreTrainedModel['generate']>[0])) as Tensor;

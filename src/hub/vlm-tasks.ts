@@ -38,6 +38,31 @@ export function florenceTaskToken(task: HubTask): '<MORE_DETAILED_CAPTION>' | '<
   return task === 'caption' ? '<MORE_DETAILED_CAPTION>' : '<OD>';
 }
 
+/**
+ * Each model's settings as its own examples run it. SmolVLM: greedy, repetition
+ * penalty 1.1, up to 1024 new tokens (huggingface/transformers.js-examples,
+ * smolvlm-webgpu/src/worker.js). Florence-2: up to 1024 new tokens for every
+ * task (its usage examples, as copied in tuandung222/Internship-1
+ * examples/example_florence_2.py and JinSeoung-Oh/Reference
+ * MultiModal/Florence_2.py).
+ */
+const MAX_NEW_TOKENS = 1024;
+const SMOLVLM_REPETITION_PENALTY = 1.1;
+
+export function repetitionPenalty(architecture: HubArchitecture): number | undefined {
+  return architecture === 'smolvlm' ? SMOLVLM_REPETITION_PENALTY : undefined;
+}
+
+/**
+ * How many tokens an answer may take: the user's limit, or the model's own.
+ * Florence-2's `<OD>` list (5–6 tokens a box) always gets the model's: Count and
+ * Identify read the whole list, and a list cut short undercounts.
+ */
+export function answerLimit(architecture: HubArchitecture, task: HubTask, userLimit?: number): number {
+  if (architecture === 'florence2' && florenceTaskToken(task) === '<OD>') return MAX_NEW_TOKENS;
+  return userLimit ?? MAX_NEW_TOKENS;
+}
+
 /** `cats` → `cat`, `boxes` → `box`, `people` → `person`: enough to match a detector's labels to what a user typed. */
 export function singular(word: string): string {
   const w = word.trim().toLowerCase();

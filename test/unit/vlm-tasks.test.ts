@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectionAnswer, matchingBoxes, parseFlorenceBoxes, singular, taskQuestion, unsupportedReason } from '../../src/hub/vlm-tasks';
+import { answerLimit, detectionAnswer, matchingBoxes, parseFlorenceBoxes, singular, taskQuestion, unsupportedReason } from '../../src/hub/vlm-tasks';
 
 describe('Florence-2 detections', () => {
   it('turns <OD> location bins into boxes in image pixels, repeating a left-out label', () => {
@@ -38,5 +38,16 @@ describe('task prompts', () => {
     expect(unsupportedReason('florence2', 'vqa')).toMatch(/does not answer free questions/);
     expect(unsupportedReason('florence2', 'count')).toBeNull();
     expect(unsupportedReason('smolvlm', 'vqa')).toBeNull();
+  });
+});
+
+describe('answer length', () => {
+  it('lets Florence-2 finish its box list whatever the user set, so Count does not undercount a busy photo', () => {
+    expect(answerLimit('florence2', 'count', 64)).toBe(1024);
+    expect(answerLimit('florence2', 'identify', 64)).toBe(1024);
+    // A caption is text the user reads: their limit holds.
+    expect(answerLimit('florence2', 'caption', 64)).toBe(64);
+    expect(answerLimit('smolvlm', 'count', 64)).toBe(64);
+    expect(answerLimit('smolvlm', 'vqa')).toBe(1024);
   });
 });
