@@ -228,6 +228,11 @@ describe(FLORENCE, () => {
       const lastOfWhole = whole.logits.data.slice(vocab);
       withStates.logits.data.forEach((v, i) => expect(v).toBeCloseTo(lastOfWhole[i], 4));
       expect(Array.from(withOther.logits.data)).toEqual(Array.from(withStates.logits.data));
+      // Switched off, the same cache is not read: the token is decoded as a first step, alone.
+      const off = await session.run({ ...common, ...cache, inputs_embeds: tokenAt(1), encoder_hidden_states: states, use_cache_branch: flag(false) });
+      const alone = await session.run({ ...common, ...emptyPast, inputs_embeds: tokenAt(1), encoder_hidden_states: states, use_cache_branch: flag(false) });
+      expect(Array.from(off.logits.data)).toEqual(Array.from(alone.logits.data));
+      expect(Array.from(off.logits.data)).not.toEqual(Array.from(withStates.logits.data));
       const firstOther = await session.run({ ...common, ...emptyPast, inputs_embeds: tokenAt(0), encoder_hidden_states: other, use_cache_branch: flag(false) });
       expect(Array.from(firstOther.logits.data)).not.toEqual(Array.from(first.logits.data));
     } finally {
