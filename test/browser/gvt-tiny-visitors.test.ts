@@ -80,8 +80,11 @@ describe.skipIf(!existsSync(GVT_TINY))('GVT-tiny as a visitor uses it', () => {
     expect(await notice.getByRole('button', { name: /^Use SmolVLM 256M for photos$/ }).isVisible()).toBe(true);
   });
 
-  // About a photo the shipped package refuses 19 of 24 such questions (test/unit/gvt-tiny.test.ts); about a scene, all.
-  it('answers an off-topic question about a sample scene with one honest sentence, not a made-up scene', async () => {
+  it('answers an off-topic question with one honest sentence, never a made-up scene: about a photo and about a sample scene', async () => {
+    await upload(page, join(SKIMAGE, 'astronaut.png'));
+    await ask(page, 'What is the capital of France?');
+    await answerDone(page);
+    expect((await answerText(page)).trim()).toMatch(/^I can only .*\?$/);
     await useSample(page, 0);
     await ask(page, 'What is the capital of France?');
     await answerDone(page);

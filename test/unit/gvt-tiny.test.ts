@@ -32,11 +32,11 @@ import { ROOT } from '../support/paths';
 
 type Scores = { count: number; identify: number; vqa: number; caption_exact: number };
 /** The shipped package's levels on 2000 fresh questions of each kind (400 for the sizes), less the margin. */
-const SHIPPED_CLEAN = { count: 0.94, identify: 0.99, vqa: 0.98, caption_exact: 0.89 };
-const SHIPPED_PARAPHRASED = { count: 0.87, identify: 0.96, vqa: 0.96, caption_exact: 0.84 };
-const SHIPPED_PHOTOGRAPHED = { count: 0.91, identify: 0.95, vqa: 0.94, caption_exact: 0.74 };
-const SHIPPED_HALF = { count: 0.76 };
-const SHIPPED_DOUBLE = { count: 0.85 };
+const SHIPPED_CLEAN = { count: 0.92, identify: 0.99, vqa: 0.98, caption_exact: 0.89 };
+const SHIPPED_PARAPHRASED = { count: 0.87, identify: 0.97, vqa: 0.96, caption_exact: 0.85 };
+const SHIPPED_PHOTOGRAPHED = { count: 0.92, identify: 0.95, vqa: 0.94, caption_exact: 0.72 };
+const SHIPPED_HALF = { count: 0.74 };
+const SHIPPED_DOUBLE = { count: 0.82 };
 /** Tasks whose target the shipped package misses on 2000 questions: only the regression guard applies. */
 const SHORT_CLEAN: string[] = [];
 const SHORT_PARAPHRASED = ['count'];
@@ -156,9 +156,7 @@ describe('GVT-tiny as visitors use it', () => {
     }
   });
 
-  // Wanted: every one. This package refuses 19 of 24; the five others, all about the astronaut, get a made-up
-  // scene under the photo notice (the clean-scenes package refused all 24). A regression guard until it is fixed.
-  it('answers off-topic questions about a photo with the one sentence, mostly (19 of 24)', async () => {
+  it('answers off-topic questions about a photo with the one sentence, never a made-up scene', async () => {
     let refused = 0;
     const questions = ['What is the capital of France?', 'who made you', 'tell me a joke', 'what is the weather like', 'Is there a dog?', 'how many cars are there?'];
     const photos = ['astronaut.png', 'chelsea.png', 'coffee.png', 'camera.png'];
@@ -166,6 +164,6 @@ describe('GVT-tiny as visitors use it', () => {
       const image = await readPng(join(SKIMAGE, photo));
       for (const question of questions) refused += Number(/^\s*I can only/.test(await answer(`photo-${photo}`, image, question)));
     }
-    expect(refused).toBeGreaterThanOrEqual(18);
+    expect(refused).toBe(24);
   });
 });
