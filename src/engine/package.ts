@@ -78,8 +78,10 @@ export function httpSource(baseUrl: string): PackageSource {
     describe: (path) => `${base}${path}`,
     read(path, onProgress) {
       if (path !== 'manifest.json') return fetchFile(path, onProgress);
-      manifest ??= fetchFile(path);
-      manifest.catch(() => (manifest = null));
+      if (!manifest) {
+        manifest = fetchFile(path);
+        manifest.catch(() => (manifest = null));
+      }
       return manifest;
     },
   };

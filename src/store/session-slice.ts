@@ -83,13 +83,27 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
       const error = `${what} ${still}`;
       set({ choice: loaded, modelStatus: 'ready', plan: null, progress: {}, failed: failed(error), error });
     } else if (choice.entry) {
-      saveModelChoice(null);
-      await open(packageChoice(packageUrl));
-      const notice = `${what} ${get().model?.name ?? 'GVT-tiny'} is loaded instead.`;
-      set({ failed: failed(notice), notice });
+      await fallBack(what, failed);
     } else {
       set({ modelStatus: 'error', failed: failed(what), error: what });
     }
+  };
+
+  /** With no model answering, the built-in one loads instead, and a notice says why (offering `failed`'s retry when given). */
+  const fallBack = async (why: string, failed?: (message: string) => SessionSlice['failed']) => {
+    saveModelChoice(null);
+    await open(packageChoice(packageUrl));
+    const notice = `${why} ${get().model?.name ?? 'GVT-tiny'} is loaded instead.`;
+    set({ notice, failed: failed?.(notice) ?? null });
+  };
+
+  /** The choice for a catalogue model (null: the built-in package), its files from wherever this site gets them. */
+  const choiceOf = async (id: string | null): Promise<ModelChoice | null> => {
+    if (!id) return packageChoice(packageUrl);
+    const entry = findHubModel(id);
+    if (!entry) return null;
+    const endpoint = await hubEndpoint(entry);
+    return { spec: { kind: 'hub', modelId: id, endpoint }, entry, from: new URL(endpoint).host };
   };
 
   const open = async (choice: ModelChoice, then?: 'download') => {
@@ -105,9 +119,7 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
       if (!current()) return;
       // A remembered model whose files are gone would leave a first visit with nothing to ask: the built-in one loads meanwhile.
       if (!plan.loadsAtOnce && !then && !get().loaded && choice.entry && loadModelChoice() === choice.entry.id) {
-        saveModelChoice(null);
-        set({ notice: `${nameOf(choice)} is no longer stored on this device, so the built-in model is loaded. Pick ${nameOf(choice)} to download it again.` });
-        return open(packageChoice(packageUrl));
+        return fallBack(`${nameOf(choice)} is no longer stored on this device. Pick ${nameOf(choice)} to download it again.`);
       }
       set({ plan, modelStatus: 'idle' });
       if (plan.loadsAtOnce || then === 'download') await get().downloadModel();
@@ -137,24 +149,17 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
     },
 
     async chooseModel(id) {
-      if (!id) return open(packageChoice(packageUrl));
-      const entry = findHubModel(id);
-      if (!entry) {
-        set({ error: `${id} is not in the model catalogue.` });
-        return;
-      }
-      const endpoint = await hubEndpoint(entry);
-      await open({ spec: { kind: 'hub', modelId: id, endpoint }, entry, from: new URL(endpoint).host });
+      const choice = await choiceOf(id);
+      if (choice) await open(choice);
+      else set({ error: `${id} is not in the model catalogue.` });
     },
 
     async retryFailed() {
       const failed = get().failed;
       if (!failed) return;
       set({ error: null, notice: null });
-      if (!failed.id) return open(packageChoice(packageUrl), 'download');
-      const entry = findHubModel(failed.id)!;
-      const endpoint = await hubEndpoint(entry);
-      await open({ spec: { kind: 'hub', modelId: failed.id, endpoint }, entry, from: new URL(endpoint).host }, 'download');
+      const choice = await choiceOf(failed.id);
+      if (choice) await open(choice, 'download');
     },
 
     async reopenModel() {
