@@ -98,12 +98,19 @@ class ViT(nn.Module):
         self.blocks = nn.ModuleList(Block(w, cfg.vit_heads) for _ in range(cfg.vit_layers))
         self.norm = nn.LayerNorm(w)  # the paper's new LayerNorm after the last block
 
-    def forward(self, pixels):
-        x = self.patch(pixels).flatten(2).transpose(1, 2)  # [B, grid², w]
-        x = torch.cat([self.cls.expand(x.shape[0], -1, -1), x], dim=1) + self.pos
+    def embed(self, pixels):
+        """Patch tokens with their positions [B, grid², w]: what masked pre-training drops or replaces."""
+        return self.patch(pixels).flatten(2).transpose(1, 2) + self.pos[:, 1:]
+
+    def encode(self, patches):
+        """Patch tokens (all, or the kept ones with their positions) -> all tokens, CLS first."""
+        x = torch.cat([(self.cls + self.pos[:, :1]).expand(patches.shape[0], -1, -1), patches], dim=1)
         for block in self.blocks:
             x = block(x)
-        return self.norm(x)  # all tokens, CLS first, as GVT keeps all 257
+        return self.norm(x)
+
+    def forward(self, pixels):
+        return self.encode(self.embed(pixels))  # all tokens, CLS first, as GVT keeps all 257
 
 
 def pooling_matrix(grid, count):

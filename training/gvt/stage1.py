@@ -50,6 +50,28 @@ def image_targets(objects):
     return groups.sum((1, 2)), groups.sum(2), groups.sum(1), (groups > 0).float().flatten(1)
 
 
+def stage1_loss(heads, tok, objects, cover, centre, p2, targets, object_weight):
+    """ViT tokens -> (loss, its image-level part): the CLS heads on counts and presence, plus with
+    targets "patch" the patch heads on each patch's label shares and centred object."""
+    cls, patches = tok[:, 0], tok[:, 1:]
+    total, shape, color, presence = image_targets(objects)
+    loss_img = (F.cross_entropy(heads.total(cls), total)
+                + F.cross_entropy(heads.per_shape(cls).reshape(-1, 10), shape.reshape(-1))
+                + F.cross_entropy(heads.per_color(cls).reshape(-1, 10), color.reshape(-1))
+                + F.binary_cross_entropy_with_logits(heads.presence(cls), presence))
+    if targets != "patch":
+        return loss_img, loss_img
+    cover = torch.from_numpy(cover).float() / p2
+    centre = torch.from_numpy(centre).long()
+    # Object patches are a small minority; object_weight lifts them over the background.
+    pw = 1.0 + (object_weight - 1.0) * (1.0 - cover[..., 0])
+    loss_cover = (-(cover * F.log_softmax(heads.cover(patches), -1)).sum(-1) * pw).sum() / pw.sum()
+    cw = torch.full((NUM_LABELS,), float(object_weight))
+    cw[0] = 1.0
+    loss_centre = F.cross_entropy(heads.centre(patches).reshape(-1, NUM_LABELS), centre.reshape(-1), weight=cw)
+    return loss_img + loss_cover + 2.0 * loss_centre, loss_img
+
+
 def stage1(vit, heads, data, args, cfg, log, part):
     """Part 1 samples the first --s1-images scenes; part 2 restarts the schedule (fresh optimiser,
     warm-up, lower peak) on the first --s1-restart-images, because part 1's loss was still falling
@@ -69,25 +91,8 @@ def stage1(vit, heads, data, args, cfg, log, part):
         x = to_pixels(data["pixels"][idx], cfg)
         for grp in opt.param_groups:
             grp["lr"] = lr_at(step, steps, peak, 200)
-        tok = vit(x)
-        cls, patches = tok[:, 0], tok[:, 1:]
-        total, shape, color, presence = image_targets([data["objects"][i] for i in idx])
-        loss_img = (F.cross_entropy(heads.total(cls), total)
-                    + F.cross_entropy(heads.per_shape(cls).reshape(-1, 10), shape.reshape(-1))
-                    + F.cross_entropy(heads.per_color(cls).reshape(-1, 10), color.reshape(-1))
-                    + F.binary_cross_entropy_with_logits(heads.presence(cls), presence))
-        loss = loss_img
-        if args.s1_targets == "patch":
-            cover = torch.from_numpy(data["cover"][idx]).float() / p2
-            centre = torch.from_numpy(data["centre"][idx]).long()
-            # Object patches are a small minority; --s1-object-weight lifts them over the background.
-            ow = args.s1_object_weight
-            pw = 1.0 + (ow - 1.0) * (1.0 - cover[..., 0])
-            loss_cover = (-(cover * F.log_softmax(heads.cover(patches), -1)).sum(-1) * pw).sum() / pw.sum()
-            cw = torch.full((NUM_LABELS,), float(ow))
-            cw[0] = 1.0
-            loss_centre = F.cross_entropy(heads.centre(patches).reshape(-1, NUM_LABELS), centre.reshape(-1), weight=cw)
-            loss = loss + loss_cover + 2.0 * loss_centre
+        loss, loss_img = stage1_loss(heads, vit(x), [data["objects"][i] for i in idx], data["cover"][idx], data["centre"][idx],
+                                     p2, args.s1_targets, args.s1_object_weight)
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)

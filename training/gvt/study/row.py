@@ -1,0 +1,188 @@
+"""One row of the tokenizer study, from pre-training to its line in training/study/results.json:
+
+  npm run study -- ROW            (PYTHONPATH=training python3 -m gvt.study.row ROW)
+
+pre-trains the row's tokenizer (pretrain.py; the contrastive one first where it is the teacher),
+trains the same stage 2 on it (the resampler, projection and LM on the first S2_IMAGES scenes of
+the pool, template wording, the tokenizer frozen or, for the "tuned" rows, trained too), scores
+it in PyTorch on N_PER_TASK fresh questions a task with 95 % intervals, probes the tokenizer
+(probe.py) and writes the row. Every phase is kept under ROOT and a rerun goes on from the last.
+"""
+
+import argparse
+import json
+import os
+import pickle
+import time
+
+import torch
+
+from ..data import make_dataset
+from ..model import GVT
+from ..export import export_package
+from ..pyeval import evaluate
+from ..quantize import quantize_package
+from ..score import score_caption, score_count, score_identify, score_vqa
+from ..stage2 import cache_features, stage2
+from ..tokenizer import ByteWordTokenizer
+from ..train import model_config, parser as train_parser
+from .intervals import mean_interval, wilson
+from .pretrain import METHODS, load_vit, pretrain
+from .probe import probe
+
+# name: (method, pool multiple, stage 2)
+ROWS = {name: (name, 1, "frozen") for name in METHODS}
+ROWS.update({"mae-4x": ("mae", 4, "frozen"), "dino-4x": ("dino", 4, "frozen"),
+             "clip-tuned": ("clip", 1, "tuned"), "gvt-tuned": ("gvt", 1, "tuned")})
+TEACHER = "clip"
+POOL, S2_IMAGES, S2_STEPS, N_PER_TASK, PROBE_IMAGES = 8000, 4000, 800, 2000, 1500
+EVAL_SEED, PROBE_SEED = 4242, 4343
+
+
+def options(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("row", choices=list(ROWS))
+    ap.add_argument("--root", default="training/runs/study")
+    ap.add_argument("--results", default="training/study/results.json")
+    ap.add_argument("--pool", type=int, default=POOL, help="pre-training scenes of a 1× row")
+    ap.add_argument("--pretrain-steps", type=int, default=1000)
+    ap.add_argument("--pretrain-batch", type=int, default=32)
+    ap.add_argument("--s2-images", type=int, default=S2_IMAGES)
+    ap.add_argument("--s2-steps", type=int, default=S2_STEPS)
+    ap.add_argument("--n-per-task", type=int, default=N_PER_TASK)
+    ap.add_argument("--probe-images", type=int, default=PROBE_IMAGES, help="two thirds fit the probes, one third scores them")
+    ap.add_argument("--export", help="also write the row's package here (int8), as the app loads it")
+    ap.add_argument("--log-every", type=int, default=100, help="pre-training steps between log lines")
+    ap.add_argument("--arch", default="", help="train.py options for a smaller architecture (the smoke test's)")
+    ap.add_argument("--data-workers", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=int(os.environ.get("OMP_NUM_THREADS", "2")))
+    return ap.parse_args(argv)
+
+
+def _pickled(path, make):
+    if os.path.exists(path):
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    value = make()
+    with open(path + ".tmp", "wb") as f:
+        pickle.dump(value, f, protocol=4)
+    os.replace(path + ".tmp", path)
+    return value
+
+
+def pool(o, cfg, n, seed=0):
+    """The first n clean scenes of seed 0 (the 1× pool is the start of the 4× one)."""
+    name = f"data-s{seed}-{n}-{cfg.image_size}.pkl"
+    return _pickled(os.path.join(o.root, name), lambda: make_dataset(n, seed, cfg.image_size, cfg.grid, workers=o.data_workers))
+
+
+def stage2_args(o, tuned):
+    return train_parser().parse_args(["--run", "-", *o.arch.split(), "--s2-steps", str(o.s2_steps), "--s2-template", "1",
+                                      "--s2-off-topic", "0", "--s2-non-scenes", "0", "--group-loss", "0", "--s2b-steps", "0",
+                                      *(["--finetune-vit"] if tuned else [])])
+
+
+def scores(items):
+    """evaluate's items -> the row's scores and their 95 % intervals."""
+    out, ci = {}, {}
+    for task, fn in (("count", score_count), ("identify", score_identify), ("vqa", score_vqa)):
+        right = [fn(it["output"], it["answer"]) for it in items if it["task"] == task]
+        out[task], ci[task] = round(sum(right) / len(right), 4), wilson(sum(right), len(right))
+    captions = [score_caption(it["output"], it["answer"]) for it in items if it["task"] == "caption"]
+    exact = [c[0] for c in captions]
+    out["caption_exact"], ci["caption_exact"] = round(sum(exact) / len(exact), 4), wilson(sum(exact), len(exact))
+    f1 = [c[1] for c in captions]
+    out["caption_f1"], ci["caption_f1"] = round(sum(f1) / len(f1), 4), mean_interval(f1)
+    return out, ci
+
+
+def write_row(path, row):
+    rows = json.load(open(path)) if os.path.exists(path) else []
+    rows = [r for r in rows if r["row"] != row["row"]] + [row]
+    rows.sort(key=lambda r: list(ROWS).index(r["row"]) if r["row"] in ROWS else len(ROWS))
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    with open(path, "w") as f:
+        json.dump(rows, f, indent=2)
+        f.write("\n")
+
+
+def main(argv=None):
+    o = options(argv)
+    torch.set_num_threads(o.threads)
+    os.makedirs(o.root, exist_ok=True)
+    method, multiple, tuning = ROWS[o.row]
+    run = os.path.join(o.root, o.row)
+    os.makedirs(run, exist_ok=True)
+    t0 = time.time()
+
+    def log(rec):
+        rec["wall"] = round(time.time() - t0, 1)
+        print(json.dumps(rec), flush=True)
+        with open(os.path.join(run, "log.jsonl"), "a") as f:
+            f.write(json.dumps(rec) + "\n")
+
+    tok = ByteWordTokenizer()
+    cfg = model_config(train_parser().parse_args(["--run", "-", *o.arch.split()]), len(tok))
+    data = pool(o, cfg, o.pool * multiple)
+    steps = {"steps": o.pretrain_steps, "batch": o.pretrain_batch, "log_every": o.log_every}
+    pretrained = lambda m, d: os.path.join(o.root, f"pretrain-{m}-{len(d['pixels'])}")
+    teacher = None
+    if method in ("gvt", "eva"):
+        base = data if multiple == 1 else pool(o, cfg, o.pool)
+        teacher = pretrain(TEACHER, base, pretrained(TEACHER, base), log, cfg, **steps)
+    vit_path = pretrain(method, data, pretrained(method, data), log, cfg, teacher_path=teacher, **steps)
+
+    model = GVT(cfg)
+    model.vision.vit.load_state_dict(load_vit(vit_path).state_dict())
+    if os.path.exists(os.path.join(run, "model.pt")):
+        model.load_state_dict(torch.load(os.path.join(run, "model.pt")))
+    else:
+        args = stage2_args(o, tuning == "tuned")
+        n2 = o.s2_images
+        model.vision.vit.eval()
+        for p in model.vision.vit.parameters():
+            p.requires_grad_(args.finetune_vit)
+        feats = None if args.finetune_vit else cache_features(model.vision.vit, data["pixels"][:n2], cfg)
+        stage2(model, feats, data["objects"][:n2], args, tok, log, os.path.join(run, "stage2-ckpt.pt"), pixels=data["pixels"][:n2])
+        torch.save(model.state_dict(), os.path.join(run, "model.pt"))
+    model.eval()
+    done = os.path.join(run, "row.json")
+    if os.path.exists(done):
+        row = json.load(open(done))
+    else:
+        row = score_row(o, model, cfg, tok, data, method, tuning, t0)
+        log({"phase": "row", **row})
+        with open(done, "w") as f:
+            json.dump(row, f)
+    write_row(o.results, row)
+    if o.export:
+        export_row(model, tok, run, o.export, row)
+
+
+def score_row(o, model, cfg, tok, data, method, tuning, t0):
+    _, items = evaluate(model, tok, n=4 * o.n_per_task, seed=EVAL_SEED, return_items=True)
+    result, ci = scores(items)
+    probe_data = pool(o, cfg, o.probe_images, seed=PROBE_SEED)
+    cut = 2 * o.probe_images // 3
+    part = lambda a, b: {k: v[a:b] for k, v in probe_data.items()}
+    for key, (right, n) in zip(("probe_image", "probe_patch"), probe(model.vision.vit, cfg, part(0, cut), part(cut, o.probe_images))):
+        result[key], ci[key] = round(right / n, 4), wilson(right, n)
+    row = {"row": o.row, "tokenizer": method, "method": METHODS[method], "pretrain_images": len(data["pixels"]),
+           "pretrain_steps": o.pretrain_steps, "pretrain_batch": o.pretrain_batch, "stage2": tuning,
+           "stage2_images": o.s2_images, "stage2_steps": o.s2_steps, "n_per_task": o.n_per_task, **result,
+           "ci95": ci,
+           "seconds": round(time.time() - t0, 1)}
+    return row
+
+
+def export_row(model, tok, run, out, row):
+    fp32 = os.path.join(run, "package-fp32")
+    name = f"Study: {row['tokenizer']} tokenizer"
+    description = (f"A GVT-tiny-sized model from the tokenizer study: its ViT pre-trained by {row['method']}, "
+                   f"{row['stage2']} under the study's stage 2 (template wording, Shapes World only).")
+    export_package(model, tok, fp32, f"study-{row['row']}", name, description, max_new_tokens=48)
+    quantize_package(fp32, out, "int8", "int8")
+
+
+if __name__ == "__main__":
+    main()
