@@ -4,7 +4,6 @@
  * goes through the study's stage 2, scoring and probes, and its package loads
  * in the TS engine and answers.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { GREEDY } from '../../src/engine/sampling';
 import { loadEngine, readPng } from '../../src/node/node-engine';
 import { ROOT } from '../support/paths';
+import { trainingPython } from '../support/training-python';
 
 const tmp = mkdtempSync(join(tmpdir(), 'gvt-study-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -20,16 +20,7 @@ const ARCH = '--image-size 64 --vit-width 32 --vit-layers 1 --vit-heads 2 --resa
 const STEPS = 64;
 const METHODS = ['supervised', 'clip', 'mae', 'dino', 'patch', 'gvt', 'eva'];
 
-function python(args: string[]) {
-  const r = spawnSync('/usr/bin/python3', args, {
-    cwd: ROOT,
-    env: { ...process.env, PYTHONPATH: 'training', OMP_NUM_THREADS: '2' },
-    encoding: 'utf8',
-    timeout: 300_000,
-  });
-  if (r.status !== 0) throw new Error(`python3 ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
+const python = (args: string[]) => trainingPython(args, 300_000);
 
 function runRow(row: string) {
   python(['-m', 'gvt.study.row', row, '--root', tmp, '--results', join(tmp, 'results.json'), '--arch', ARCH, '--pool', '96',

@@ -6,14 +6,13 @@
  * saved clean stage 1 (the committed checkpoint's role), and a run stopped
  * midway (after stage 1, or in stage 2) and run again.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GREEDY } from '../../src/engine/sampling';
 import { loadEngine, readPng } from '../../src/node/node-engine';
-import { ROOT } from '../support/paths';
+import { trainingPython } from '../support/training-python';
 
 const tmp = mkdtempSync(join(tmpdir(), 'gvt-smoke-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -23,16 +22,7 @@ const TINY = ['--seed', '3', '--images', '64', '--image-size', '64', '--vit-widt
   '--s1-restart-steps', '2', '--s1-batch', '8', '--world-images', '64', '--s1-world-steps', '2', '--scene-images', '16',
   '--scene-steps', '3', '--s2-steps', '4', '--s2-batch', '4', '--s2b-steps', '3', '--non-scene-images', '8', '--eval-n', '8'];
 
-function python(args: string[]) {
-  const r = spawnSync('/usr/bin/python3', args, {
-    cwd: ROOT,
-    env: { ...process.env, PYTHONPATH: 'training', OMP_NUM_THREADS: '2' },
-    encoding: 'utf8',
-    timeout: 150_000,
-  });
-  if (r.status !== 0) throw new Error(`python3 ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
+const python = (args: string[]) => trainingPython(args, 150_000);
 
 /** Trains into tmp/NAME and ships it to tmp/NAME-pkg; returns ship's size report. */
 function trainAndShip(name: string, extra: string[] = [], stopFirst: string[] = []) {
