@@ -8,8 +8,8 @@
  *   call's rows alone (export.py writes this form).
  *
  * Fed back whole, every call copies the whole cache out of onnxruntime's WASM
- * heap into freshly allocated arrays, which costs more than the step's kernels
- * in Chromium (README, Benchmark). With the sequence-first form on WASM only
+ * heap into freshly allocated arrays: most of onnxruntime's JS time, a quarter
+ * of the worker's in Chromium (README, Benchmark). With the sequence-first form on WASM only
  * this call's rows come out: they are appended in place to one buffer per
  * layer, whose filled part is fed as a view. On WebGPU the present tensors
  * stay in GPU buffers, so they are fed back whole in either form.
