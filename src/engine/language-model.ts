@@ -1,3 +1,4 @@
+import { kvLayout, presentNames, type KvCache, type KvLayout } from './kv-cache';
 import type { ModelManifest } from './manifest';
 import { splitTemplate, type PromptParts } from './prompt';
 import { createSession, ort, runExclusive, type Backend } from './runtime';
@@ -36,18 +37,6 @@ export interface LanguageModelFiles {
   decoder: Uint8Array;
   tokenizerJson: unknown;
   tokenizerConfig: unknown;
-}
-
-/** Per-layer key/value tensors of a sequence; on WebGPU they stay in GPU buffers between steps. */
-class KvCache {
-  constructor(
-    readonly tensors: Record<string, ort.Tensor>,
-    readonly length: number,
-  ) {}
-
-  dispose(): void {
-    for (const tensor of Object.values(this.tensors)) tensor.dispose();
-  }
 }
 
 /** How many image prefixes stay cached: one per recent image, so switching back is instant too. */
@@ -95,17 +84,19 @@ export class LanguageModel {
     private readonly manifest: ModelManifest,
     private readonly embedSession: ort.InferenceSession,
     private readonly decoderSession: ort.InferenceSession,
+    private readonly kv: KvLayout,
     readonly tokenizer: TextTokenizer,
   ) {
     this.parts = splitTemplate(manifest.prompt.template);
   }
 
   static async load(manifest: ModelManifest, files: LanguageModelFiles, backend: Backend): Promise<LanguageModel> {
-    const presentNames = Array.from({ length: manifest.kv_cache.layers }, (_, i) => [`present.${i}.key`, `present.${i}.value`]).flat();
+    const { layers, kv_heads: heads, head_dim: headDim, max_length: maxLength } = manifest.kv_cache;
     const embed = await createSession(files.embedTokens, backend);
-    const decoder = await createSession(files.decoder, backend, presentNames);
+    const decoder = await createSession(files.decoder, backend, presentNames(layers));
+    const kv = kvLayout(decoder.outputNames, backend, { layers, heads, headDim, maxLength });
     const tokenizer = new TextTokenizer(files.tokenizerJson, files.tokenizerConfig, manifest.tokens.eos);
-    return new LanguageModel(manifest, embed, decoder, tokenizer);
+    return new LanguageModel(manifest, embed, decoder, kv, tokenizer);
   }
 
   /** The token ids around the visual tokens and of a question, as the engine feeds them. */
@@ -248,8 +239,10 @@ export class LanguageModel {
     embeds.set(text.subarray(0, before.length * width), 0);
     embeds.set(visual, before.length * width);
     embeds.set(text.subarray(before.length * width), (before.length + count) * width);
-    const { kv } = await this.forward(embeds, before.length + count + after.length, null);
-    return kv;
+    const length = before.length + count + after.length;
+    // The prefix's logits are never read, so they are not fetched.
+    const outputs = await runExclusive(() => this.decoderSession.run(this.feeds(embeds, length, this.kv.empty()), this.kv.fetches));
+    return this.kv.next(this.kv.empty(), outputs, length, true);
   }
 
   private async embed(ids: number[]): Promise<Float32Array> {
@@ -268,29 +261,23 @@ export class LanguageModel {
   }
 
   /** One decoder call: returns the last position's logits and the grown KV cache. */
-  private async forward(embeds: Float32Array, length: number, past: KvCache | null) {
-    const { layers, kv_heads: heads, head_dim: headDim } = this.manifest.kv_cache;
-    const pastLength = past?.length ?? 0;
-    const total = pastLength + length;
-    const feeds: Record<string, ort.Tensor> = {
-      inputs_embeds: new ort.Tensor('float32', embeds, [1, length, this.manifest.visual_tokens.width]),
-      attention_mask: new ort.Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]),
-      position_ids: int64(Array.from({ length }, (_, i) => pastLength + i), [1, length]),
-    };
-    const empty = () => new ort.Tensor('float32', new Float32Array(0), [1, heads, 0, headDim]);
-    for (let i = 0; i < layers; i++) {
-      for (const part of ['key', 'value']) {
-        feeds[`past_key_values.${i}.${part}`] = past?.tensors[`present.${i}.${part}`] ?? empty();
-      }
-    }
-    const outputs = await runExclusive(() => this.decoderSession.run(feeds));
+  private async forward(embeds: Float32Array, length: number, past: KvCache) {
+    const outputs = await runExclusive(() => this.decoderSession.run(this.feeds(embeds, length, past), ['logits', ...this.kv.fetches]));
     const logits = outputs.logits;
     const vocab = logits.dims[2];
     const all = (await logits.getData()) as Float32Array;
     const last = all.slice((length - 1) * vocab, length * vocab);
     logits.dispose();
-    const present: Record<string, ort.Tensor> = {};
-    for (const [name, tensor] of Object.entries(outputs)) if (name.startsWith('present.')) present[name] = tensor;
-    return { logits: last, kv: new KvCache(present, total) };
+    return { logits: last, kv: this.kv.next(past, outputs, length, false) };
+  }
+
+  private feeds(embeds: Float32Array, length: number, past: KvCache): Record<string, ort.Tensor> {
+    const total = past.length + length;
+    return {
+      inputs_embeds: new ort.Tensor('float32', embeds, [1, length, this.manifest.visual_tokens.width]),
+      attention_mask: new ort.Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]),
+      position_ids: int64(Array.from({ length }, (_, i) => past.length + i), [1, length]),
+      ...past.feeds(),
+    };
   }
 }

@@ -52,16 +52,24 @@ class _Embed(nn.Module):
 
 
 class _Decoder(nn.Module):
-    """Flat signature for export: (embeds, mask, positions, k0, v0, k1, v1, ...)."""
+    """Flat signature for export: (embeds, mask, positions, k0, v0, k1, v1, ...).
+
+    The cache is sequence first, [B, length, H, hd], and each call also returns
+    its own rows as new.i.*: the app's WASM loop appends those to one buffer per
+    layer and feeds the filled part back as a view, instead of copying the whole
+    cache out of onnxruntime every token (src/engine/kv-cache.ts). present.i.*
+    (the whole cache) is what WebGPU feeds back, as it stays on the GPU."""
 
     def __init__(self, lm):
         super().__init__()
         self.lm = lm
 
     def forward(self, inputs_embeds, attention_mask, position_ids, *flat_past):
-        past = list(zip(flat_past[0::2], flat_past[1::2]))
+        past = [(k.transpose(1, 2), v.transpose(1, 2)) for k, v in zip(flat_past[0::2], flat_past[1::2])]
         logits, present = self.lm(inputs_embeds, attention_mask, position_ids, past)
-        return (logits, *[t for kv in present for t in kv])
+        whole = [t.transpose(1, 2) for kv in present for t in kv]
+        past_len = flat_past[0].shape[1]
+        return (logits, *whole, *[t[:, past_len:] for t in whole])
 
 
 def _export(module, args, path, inputs, outputs, axes):
@@ -88,6 +96,7 @@ def export_graphs(model: GVT, folder):
     past_len, seq = 3, 2
     names_in = ["inputs_embeds", "attention_mask", "position_ids"]
     names_out = ["logits"]
+    names_new = []
     axes = {"inputs_embeds": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "total"},
             "position_ids": {0: "batch", 1: "seq"}, "logits": {0: "batch", 1: "seq"}}
     args = [torch.randn(1, seq, cfg.lm_width), torch.ones(1, past_len + seq, dtype=torch.long),
@@ -96,10 +105,12 @@ def export_graphs(model: GVT, folder):
         for part in ("key", "value"):
             names_in.append(f"past_key_values.{i}.{part}")
             names_out.append(f"present.{i}.{part}")
-            axes[names_in[-1]] = {0: "batch", 2: "past"}
-            axes[names_out[-1]] = {0: "batch", 2: "total"}
-            args.append(torch.randn(1, cfg.lm_heads, past_len, cfg.head_dim))
-    _export(_Decoder(model.lm), tuple(args), os.path.join(folder, FILES["decoder"]), names_in, names_out, axes)
+            names_new.append(f"new.{i}.{part}")
+            axes[names_in[-1]] = {0: "batch", 1: "past"}
+            axes[names_out[-1]] = {0: "batch", 1: "total"}
+            axes[names_new[-1]] = {0: "batch", 1: "seq"}
+            args.append(torch.randn(1, past_len, cfg.lm_heads, cfg.head_dim))
+    _export(_Decoder(model.lm), tuple(args), os.path.join(folder, FILES["decoder"]), names_in, names_out + names_new, axes)
 
 
 def _file_entry(folder, name):
