@@ -191,8 +191,8 @@ export class HubVlm {
   private async smolvlmInputs(image: RawImage, request: TaskRequest): Promise<Record<string, unknown>> {
     const messages = [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: taskQuestion(request) }] }];
     const prompt = this.processor.apply_chat_template(messages as never, { add_generation_prompt: true }) as string;
-    // One global view per image: splitting a photo into 512 px tiles multiplies the visual tokens (and the wait on WASM) by up to 17.
-    return (await this.processor(prompt, [image], { do_image_splitting: false })) as Record<string, unknown>;
+    // The repo's own processing: splitting on (preprocessor_config.json), so a photo is 512 px tiles plus the global view, as real weights were trained.
+    return (await this.processor(prompt, [image])) as Record<string, unknown>;
   }
 
   private async florenceInputs(image: RawImage, request: TaskRequest): Promise<Record<string, unknown>> {
