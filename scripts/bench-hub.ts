@@ -94,7 +94,7 @@ let start = performance.now();
 const vlm = await HubVlm.load(model, async (path) => (existsSync(join(dir, path)) ? new Uint8Array(readFileSync(join(dir, path))) : null), 'wasm', { device: 'cpu' });
 const hubLoadMs = performance.now() - start;
 const photo = await RawImage.read(resolve(values.image!));
-rows.push(await measure(`${model.name} (transformers.js)`, hubLoadMs, async () => (await vlm.answer(photo, { task: 'caption' }, options, () => {})).stats.newTokens));
+rows.push(await measure(`${model.name} (transformers.js)`, hubLoadMs, async () => (await vlm.answer({ key: `bench-${performance.now()}`, image: photo }, { task: 'caption' }, options, () => {})).stats.newTokens));
 await vlm.release();
 
 start = performance.now();

@@ -66,7 +66,8 @@ export class HubEngine implements VlmEngine {
     const files = async (path: string) => {
       const url = byFile.get(path);
       const hit = url ? await store.get(url) : null;
-      return hit ? hit.bytes() : null;
+      // A handle on the stored bytes: transformers.js reads them once, with no copy of ours beside its own.
+      return hit ? hit.blob() : null;
     };
     await this.release();
     this.vlm = await HubVlm.load(model, files, device, runtime);
@@ -116,7 +117,8 @@ export class HubEngine implements VlmEngine {
       topP: options.topP,
       repetitionPenalty: repetitionPenalty(architecture),
     };
-    const answer = await this.vlm.answer(rawImage(upright.data, upright.width, upright.height), request, generation, onText, signal);
+    const keyed = { key: imageKey, image: rawImage(upright.data, upright.width, upright.height) };
+    const answer = await this.vlm.answer(keyed, request, generation, onText, signal);
     const prompt = architecture === 'florence2' ? florenceTaskToken(request.task) : taskQuestion(request);
     return { ...answer, prompt, task: request.task };
   }

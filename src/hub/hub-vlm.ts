@@ -6,28 +6,28 @@
  * Plain TypeScript: runs in the worker and in Node tests.
  */
 import {
+  AutoModelForImageTextToText,
   AutoModelForVision2Seq,
   AutoProcessor,
   Florence2ForConditionalGeneration,
   InterruptableStoppingCriteria,
   RawImage,
   TextStreamer,
-  env,
   type PreTrainedModel,
   type Processor,
   type Tensor,
 } from '@huggingface/transformers';
 import type { Answer, StopReason } from '../engine/language-model';
-import type { DeviceKind, HubModel } from './catalogue';
+import { externalDataFormat, type DeviceKind, type HubModel } from './catalogue';
 import type { TaskRequest } from '../engine/prompt';
 import type { Box } from '../engine/vlm-engine';
+import { asFloat32, configureTransformers, type RepoFiles, type RuntimeFiles } from './transformers-env';
 import { detectionAnswer, florenceTaskToken, parseFlorenceBoxes, taskQuestion, unsupportedReason } from './vlm-tasks';
 
-/** A file of the model's repo by its path there (`onnx/decoder_model_merged_q4.onnx`), or null when the repo has none. */
-export type RepoFiles = (path: string) => Promise<Blob | Uint8Array | null>;
+export type { RepoFiles, RuntimeFiles } from './transformers-env';
 
 export interface HubAnswer extends Answer {
-  /** What the vision encoder took for this answer. */
+  /** What the vision encoder took for this answer (0 when the image's features were kept from before). */
   encodeMs: number;
   /** Florence-2's detections, for Count and Identify. */
   boxes?: Box[];
@@ -40,54 +40,26 @@ export interface HubGenerationOptions {
   repetitionPenalty?: number;
 }
 
-export interface RuntimeFiles {
-  /** Where transformers.js runs the graphs: the browser's backend, or `cpu` (onnxruntime-node) in Node. */
-  device: 'webgpu' | 'wasm' | 'cpu';
-  /** onnxruntime-web's asyncify build, served by the app itself (never a CDN: the app runs offline). */
-  wasmPaths?: { mjs: string; wasm: string };
-  threads?: number;
+/** An image and the key it is known by: a follow-up on the same key reuses what was made of it. */
+export interface KeyedImage {
+  key: string;
+  image: RawImage;
 }
 
-/** Any URL transformers.js asks for; only the part after `/resolve/{revision}/` matters. */
-const ENDPOINT = 'https://hub.local/';
-
-/** Returns a function that drops the reads kept for loading, once the sessions hold the graphs. */
-function configureTransformers(files: RepoFiles, runtime: RuntimeFiles): () => void {
-  env.allowLocalModels = false;
-  env.allowRemoteModels = true;
-  env.remoteHost = ENDPOINT;
-  env.useBrowserCache = false;
-  env.useFSCache = false;
-  env.useWasmCache = false;
-  // Files come through the cache interface, which transformers.js reads the same way in a worker and in Node.
-  // It asks twice for each file it loads: keep the read until the second ask.
-  const reads = new Map<string, Promise<Blob | Uint8Array | null>>();
-  const read = (key: string) => {
-    const path = decodeURIComponent(key.split('/resolve/')[1]?.split('/').slice(1).join('/') ?? '');
-    if (!path) return Promise.resolve(null);
-    const pending = reads.get(path) ?? files(path);
-    reads.set(path, pending);
-    return pending;
-  };
-  env.useCustomCache = true;
-  env.customCache = {
-    async match(key: string) {
-      const body = await read(key);
-      return body ? new Response(body as BodyInit) : undefined;
-    },
-    async put() {},
-  };
-  // What the cache has not got, the repo has not got either: never the network.
-  env.fetch = async () => new Response('Entry not found', { status: 404 });
-  const onnx = env.backends.onnx;
-  if (onnx.wasm) {
-    if (runtime.wasmPaths) onnx.wasm.wasmPaths = runtime.wasmPaths;
-    if (runtime.threads) onnx.wasm.numThreads = runtime.threads;
-  }
-  return () => reads.clear();
+/** What the processor and the vision encoder made of an image, kept for follow-ups. */
+interface SeenImage {
+  pixels: Promise<unknown> | null;
+  features: Promise<Tensor> | null;
 }
+
+/** Images whose processor output and features are kept (full-size tiles: few). */
+const IMAGES_KEPT = 3;
+
+type Callable = ((...args: unknown[]) => Promise<unknown>) & { config?: unknown };
 
 export class HubVlm {
+  private readonly seen = new Map<string, SeenImage>();
+
   private constructor(
     readonly model: HubModel,
     private readonly processor: Processor,
@@ -97,16 +69,40 @@ export class HubVlm {
   /** `dtypes` picks the weight files (fp16 only on adapters with shader-f16); `runtime.device` where they run. */
   static async load(model: HubModel, files: RepoFiles, dtypes: DeviceKind, runtime: RuntimeFiles): Promise<HubVlm> {
     const loaded = configureTransformers(files, runtime);
-    const options = { revision: model.revision, device: runtime.device, dtype: model.dtypes[dtypes] };
+    const options = {
+      revision: model.revision,
+      device: runtime.device,
+      dtype: model.dtypes[dtypes],
+      // From the catalogue, not the repo's config: the app fetched exactly these `.onnx_data` files.
+      use_external_data_format: externalDataFormat(model, dtypes),
+    };
     const processor = await AutoProcessor.from_pretrained(model.id, { revision: model.revision });
-    const loader = model.architecture === 'florence2' ? Florence2ForConditionalGeneration : AutoModelForVision2Seq;
+    const loader = {
+      florence2: Florence2ForConditionalGeneration,
+      smolvlm: AutoModelForVision2Seq,
+      lfm2_vl: AutoModelForImageTextToText,
+    }[model.architecture];
     const network = await loader.from_pretrained(model.id, options);
     loaded();
     return new HubVlm(model, processor, network as PreTrainedModel);
   }
 
+  /** The kept processor output and features of `key`, made once (the oldest image is dropped past IMAGES_KEPT). */
+  private seenImage(key: string): { entry: SeenImage; reused: boolean } {
+    const kept = this.seen.get(key);
+    if (kept) {
+      this.seen.delete(key);
+      this.seen.set(key, kept);
+      return { entry: kept, reused: kept.features !== null };
+    }
+    const entry: SeenImage = { pixels: null, features: null };
+    this.seen.set(key, entry);
+    while (this.seen.size > IMAGES_KEPT) this.seen.delete(this.seen.keys().next().value!);
+    return { entry, reused: false };
+  }
+
   async answer(
-    image: RawImage,
+    { key, image }: KeyedImage,
     request: TaskRequest,
     options: HubGenerationOptions,
     onToken: (text: string) => void,
@@ -116,17 +112,40 @@ export class HubVlm {
     if (unsupported) throw new Error(unsupported);
     const started = performance.now();
     let encodeMs = 0;
-    const network = this.network as PreTrainedModel & { encode_image(inputs: unknown): Promise<unknown> };
-    const encodeImage = network.encode_image.bind(network);
-    network.encode_image = async (inputs: unknown) => {
-      const t0 = performance.now();
-      const features = await encodeImage(inputs);
-      encodeMs += performance.now() - t0;
-      return features;
+    const { entry, reused } = this.seenImage(key);
+    const network = this.network as PreTrainedModel & {
+      encode_image(inputs: unknown): Promise<Tensor>;
+      encode_text(inputs: unknown): Promise<Tensor>;
     };
+    const [encodeImage, encodeText] = [network.encode_image.bind(network), network.encode_text.bind(network)];
+    // The same image's features serve every question about it; a failed encode is not kept.
+    network.encode_image = (inputs: unknown) => {
+      entry.features ??= (async () => {
+        const t0 = performance.now();
+        const features = asFloat32(await encodeImage(inputs));
+        encodeMs += performance.now() - t0;
+        return features;
+      })().catch((error) => {
+        entry.features = null;
+        throw error;
+      });
+      return entry.features;
+    };
+    network.encode_text = async (inputs: unknown) => asFloat32(await encodeText(inputs));
+    const processor = this.processor as Processor & { components: { image_processor: Callable } };
+    const imageProcessor = processor.components.image_processor;
+    // Resizing and tiling depend on the image alone: done once per image.
+    const keptPixels: Callable = (...args) => (entry.pixels ??= imageProcessor(...args).catch((error) => Promise.reject((entry.pixels = null, error))));
+    keptPixels.config = imageProcessor.config;
+    processor.components.image_processor = keptPixels;
 
     const florence = this.model.architecture === 'florence2';
-    const inputs = florence ? await this.florenceInputs(image, request) : await this.smolvlmInputs(image, request);
+    let inputs: Record<string, unknown>;
+    try {
+      inputs = florence ? await this.florenceInputs(image, request) : await this.chatInputs(image, request);
+    } finally {
+      processor.components.image_processor = imageProcessor;
+    }
     const promptLength = florence ? 0 : (inputs.input_ids as Tensor).dims.at(-1)!;
 
     let firstTokenAt = 0;
@@ -159,6 +178,7 @@ export class HubVlm {
     } finally {
       signal?.removeEventListener('abort', abort);
       network.encode_image = encodeImage;
+      network.encode_text = encodeText;
     }
     const ended = performance.now();
 
@@ -170,7 +190,8 @@ export class HubVlm {
     const stopReason: StopReason = signal?.aborted ? 'cancelled' : lastIsEos ? 'eos' : 'max_tokens';
     const firstTokenMs = (firstTokenAt || ended) - started;
     const stats = {
-      prefixReused: false,
+      // The image's processor output and vision features came from an earlier question (the prompt is prefilled again).
+      prefixReused: reused,
       prefillTokens: promptLength,
       prefillMs: firstTokenMs,
       firstTokenMs,
@@ -188,11 +209,14 @@ export class HubVlm {
     return { text, tokenIds: newIds, stats, encodeMs };
   }
 
-  private async smolvlmInputs(image: RawImage, request: TaskRequest): Promise<Record<string, unknown>> {
+  /** SmolVLM and LFM2-VL: the chat template around an image and the question, then the processor. */
+  private async chatInputs(image: RawImage, request: TaskRequest): Promise<Record<string, unknown>> {
     const messages = [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: taskQuestion(request) }] }];
     const prompt = this.processor.apply_chat_template(messages as never, { add_generation_prompt: true }) as string;
-    // The repo's own processing: splitting on (preprocessor_config.json), so a photo is 512 px tiles plus the global view, as real weights were trained.
-    return (await this.processor(prompt, [image])) as Record<string, unknown>;
+    // The repos' own processing: splitting on (preprocessor_config.json), so a photo is 512 px tiles plus a global
+    // view, as real weights were trained. Lfm2VlProcessor takes the images first, Idefics3Processor the text.
+    const inputs = this.model.architecture === 'lfm2_vl' ? await this.processor(image, prompt) : await this.processor(prompt, [image]);
+    return inputs as Record<string, unknown>;
   }
 
   private async florenceInputs(image: RawImage, request: TaskRequest): Promise<Record<string, unknown>> {
@@ -202,6 +226,7 @@ export class HubVlm {
   }
 
   async release(): Promise<void> {
+    this.seen.clear();
     await this.network.dispose();
   }
 }

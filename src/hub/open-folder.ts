@@ -62,7 +62,8 @@ async function byConfig(files: FolderFile[]): Promise<Found[]> {
     }
     const base = config.path.slice(0, config.path.length - 'config.json'.length);
     const type = json.model_type;
-    if (type === 'florence2') found.push({ model: CATALOGUE.find((m) => m.architecture === 'florence2')!, base });
+    const only = CATALOGUE.find((m) => m.architecture === type && type !== 'smolvlm');
+    if (only) found.push({ model: only, base });
     else if (type === 'idefics3' || type === 'smolvlm') {
       // The two SmolVLMs share file names; the real 500M has a 960-wide text model, the 256M a 576-wide one.
       const smol = CATALOGUE.filter((m) => m.architecture === 'smolvlm');

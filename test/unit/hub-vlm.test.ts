@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { RawImage } from '@huggingface/transformers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findHubModel, modelFiles, type HubModel } from '../../src/hub/catalogue';
-import { HubVlm, type RepoFiles } from '../../src/hub/hub-vlm';
+import { HubVlm, type KeyedImage, type RepoFiles } from '../../src/hub/hub-vlm';
 import { HUB_FIXTURES } from '../support/build-hub-fixtures';
 
 const PHOTO = '/usr/lib/python3/dist-packages/skimage/data/chelsea.png';
@@ -24,8 +24,10 @@ function repoFiles(model: HubModel, asked: string[]): RepoFiles {
 }
 
 let photo: RawImage;
+let chelsea: KeyedImage;
 beforeAll(async () => {
   photo = await RawImage.read(PHOTO);
+  chelsea = { key: 'chelsea', image: photo };
 });
 
 describe('SmolVLM through the Hub engine', () => {
@@ -51,7 +53,8 @@ describe('SmolVLM through the Hub engine', () => {
     { task: 'vqa' as const, question: 'What animal is this?' },
   ])('answers $task with streamed text and its stats', async (request) => {
     const streamed: string[] = [];
-    const answer = await vlm.answer(photo, request, OPTIONS, (t) => streamed.push(t));
+    // A key of its own: the photo is processed and encoded afresh.
+    const answer = await vlm.answer({ key: request.task, image: photo }, request, OPTIONS, (t) => streamed.push(t));
     expect(answer.stats.newTokens).toBe(OPTIONS.maxNewTokens); // random weights never say EOS
     expect(answer.stats.stopReason).toBe('max_tokens');
     // Splitting on, as the repo's processor says: the 451x300 photo is 3x4 tiles of 512 px and the global view, 64 image
@@ -62,9 +65,22 @@ describe('SmolVLM through the Hub engine', () => {
     expect(streamed.join('').trim()).toBe(answer.text);
   });
 
+  it('answers a follow-up on the same image from its kept tiles and features, sooner and alike', async () => {
+    const photoOnce = { key: 'follow-up', image: photo };
+    const first = await vlm.answer(photoOnce, { task: 'caption' }, OPTIONS, () => {});
+    const followUp = await vlm.answer(photoOnce, { task: 'caption' }, OPTIONS, () => {});
+    expect(first.stats.prefixReused).toBe(false);
+    expect(first.encodeMs).toBeGreaterThan(0);
+    expect(followUp.stats.prefixReused).toBe(true);
+    expect(followUp.encodeMs).toBe(0);
+    // The same question gets the same greedy answer, with neither the 13 tiles made nor encoded again.
+    expect(followUp.tokenIds).toEqual(first.tokenIds);
+    expect(followUp.stats.firstTokenMs).toBeLessThan(first.stats.firstTokenMs);
+  });
+
   it('stops when cancelled', async () => {
     const controller = new AbortController();
-    const answer = await vlm.answer(photo, { task: 'caption' }, { ...OPTIONS, maxNewTokens: 50 }, () => controller.abort(), controller.signal);
+    const answer = await vlm.answer(chelsea, { task: 'caption' }, { ...OPTIONS, maxNewTokens: 50 }, () => controller.abort(), controller.signal);
     expect(answer.stats.stopReason).toBe('cancelled');
     expect(answer.stats.newTokens).toBeLessThan(50);
   });
@@ -79,20 +95,20 @@ describe('Florence-2 through the Hub engine', () => {
 
   it('counts the boxes it detects for what was asked, in image pixels', async () => {
     // The stand-in decoder always detects one cat and one dog (see tools/hub_fixtures).
-    const cats = await vlm.answer(photo, { task: 'count', object: 'cats' }, { ...OPTIONS, maxNewTokens: 20 }, () => {});
+    const cats = await vlm.answer(chelsea, { task: 'count', object: 'cats' }, { ...OPTIONS, maxNewTokens: 20 }, () => {});
     expect(cats.text).toBe('1 cats.');
     expect(cats.boxes).toHaveLength(1);
     const box = cats.boxes![0];
     expect(box.label).toBe('cat');
     expect(box.x1).toBeCloseTo((120.5 / 1000) * photo.width);
     expect(box.y2).toBeCloseTo((930.5 / 1000) * photo.height);
-    const all = await vlm.answer(photo, { task: 'count', object: 'objects' }, { ...OPTIONS, maxNewTokens: 20 }, () => {});
+    const all = await vlm.answer(chelsea, { task: 'count', object: 'objects' }, { ...OPTIONS, maxNewTokens: 20 }, () => {});
     expect(all.boxes!.map((b) => b.label)).toEqual(['cat', 'dog']);
   });
 
   it('answers Identify from the detections and refuses free questions with the reason', async () => {
-    const horse = await vlm.answer(photo, { task: 'identify', object: 'horse' }, { ...OPTIONS, maxNewTokens: 20 }, () => {});
+    const horse = await vlm.answer(chelsea, { task: 'identify', object: 'horse' }, { ...OPTIONS, maxNewTokens: 20 }, () => {});
     expect(horse.text).toBe('No. It found: cat, dog.');
-    await expect(vlm.answer(photo, { task: 'vqa', question: 'Why?' }, OPTIONS, () => {})).rejects.toThrow(/does not answer free questions/);
+    await expect(vlm.answer(chelsea, { task: 'vqa', question: 'Why?' }, OPTIONS, () => {})).rejects.toThrow(/does not answer free questions/);
   });
 });
