@@ -5,11 +5,12 @@
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { RawImage } from '@huggingface/transformers';
+import { RawImage, Tensor as HfTensor } from '@huggingface/transformers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findHubModel, modelFiles, type HubModel } from '../../src/hub/catalogue';
 import { HubVlm, type KeyedImage, type RepoFiles } from '../../src/hub/hub-vlm';
 import { HUB_FIXTURES } from '../support/build-hub-fixtures';
+import { asFloat32 } from '../../src/hub/transformers-env';
 
 const PHOTO = '/usr/lib/python3/dist-packages/skimage/data/chelsea.png';
 const OPTIONS = { maxNewTokens: 6, temperature: 0, topP: 1 };
@@ -110,5 +111,53 @@ describe('Florence-2 through the Hub engine', () => {
     const horse = await vlm.answer(chelsea, { task: 'identify', object: 'horse' }, { ...OPTIONS, maxNewTokens: 20 }, () => {});
     expect(horse.text).toBe('No. It found: cat, dog.');
     await expect(vlm.answer(chelsea, { task: 'vqa', question: 'Why?' }, OPTIONS, () => {})).rejects.toThrow(/does not answer free questions/);
+  });
+});
+
+describe('LFM2.5-VL through the Hub engine', () => {
+  const model = findHubModel('LiquidAI/LFM2.5-VL-450M-ONNX')!;
+  let vlm: HubVlm;
+  const asked: string[] = [];
+  beforeAll(async () => {
+    vlm = await HubVlm.load(model, repoFiles(model, asked), 'wasm', { device: 'cpu' });
+  });
+
+  it('loads exactly the catalogue’s files for the device, external data included', () => {
+    const needed = modelFiles(model, 'wasm');
+    expect(needed.filter((f) => f.startsWith('onnx/'))).toEqual([
+      'onnx/vision_encoder_q4.onnx',
+      'onnx/embed_tokens_fp16.onnx',
+      'onnx/decoder_model_merged_q4.onnx',
+      'onnx/vision_encoder_q4.onnx_data',
+      'onnx/embed_tokens_fp16.onnx_data',
+      'onnx/decoder_model_merged_q4.onnx_data',
+    ]);
+    const present = [...new Set(asked)].filter((file) => existsSync(join(HUB_FIXTURES, model.id, file)));
+    expect(present.sort()).toEqual([...needed].sort());
+  });
+
+  it('answers a question about a large photo through its tiles, and the follow-up from the kept features', async () => {
+    const large = { key: 'large', image: await photo.resize(1804, 1200) };
+    const first = await vlm.answer(large, { task: 'vqa', question: 'What animal is this?' }, OPTIONS, () => {});
+    // 6 tiles of 256 tokens and a thumbnail: well over a thousand image tokens.
+    expect(first.stats.prefillTokens).toBeGreaterThan(6 * 256);
+    expect(first.stats.newTokens).toBe(OPTIONS.maxNewTokens);
+    expect(first.encodeMs).toBeGreaterThan(0);
+    const followUp = await vlm.answer(large, { task: 'vqa', question: 'What animal is this?' }, OPTIONS, () => {});
+    expect(followUp.stats.prefixReused).toBe(true);
+    expect(followUp.encodeMs).toBe(0);
+    expect(followUp.tokenIds).toEqual(first.tokenIds);
+  });
+});
+
+describe('between sessions', () => {
+  it('casts float16 features to the float32 the decoder takes, and leaves float32 alone', () => {
+    // 1.0, -2.0 and 0.5 in IEEE half precision.
+    const half = new HfTensor('float16', new Uint16Array([0x3c00, 0xc000, 0x3800]), [1, 3]);
+    const cast = asFloat32(half);
+    expect(cast.type).toBe('float32');
+    expect(Array.from(cast.data as Float32Array)).toEqual([1, -2, 0.5]);
+    const full = new HfTensor('float32', new Float32Array([1, 2]), [2]);
+    expect(asFloat32(full)).toBe(full);
   });
 });
