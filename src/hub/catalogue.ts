@@ -38,6 +38,8 @@ export interface HubModel {
   externalData?: { except: string[] };
   /** What the repo's file listing shows per file (published-sizes.ts). */
   sizes: PublishedSizes;
+  /** The token embedding table, the largest single weight of these models: one GPU buffer must hold it. */
+  embedding: { vocab: number; hidden: number };
 }
 
 const SMOLVLM_FILES = [
@@ -69,6 +71,8 @@ export const CATALOGUE: HubModel[] = [
     dtypes: SMOLVLM_DTYPES,
     configFiles: SMOLVLM_FILES,
     sizes: SMOLVLM_256M_SIZES,
+    // 49280 x 576 float32 = 113.5 MB: the 114 MB embed_tokens.onnx of its listing.
+    embedding: { vocab: 49280, hidden: 576 },
   },
   {
     id: 'HuggingFaceTB/SmolVLM-500M-Instruct',
@@ -82,6 +86,8 @@ export const CATALOGUE: HubModel[] = [
     dtypes: SMOLVLM_DTYPES,
     configFiles: SMOLVLM_FILES,
     sizes: SMOLVLM_500M_SIZES,
+    // The same SmolLM2 vocabulary, 960 wide (unverified here: no listing of its graphs was found).
+    embedding: { vocab: 49280, hidden: 960 },
   },
   {
     id: 'onnx-community/Florence-2-base-ft',
@@ -99,6 +105,8 @@ export const CATALOGUE: HubModel[] = [
     },
     configFiles: ['config.json', 'generation_config.json', 'preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json'],
     sizes: FLORENCE2_BASE_SIZES,
+    // 51289 x 768 float32 = 157.6 MB: the 158 MB embed_tokens.onnx of its listing.
+    embedding: { vocab: 51289, hidden: 768 },
   },
   {
     id: 'LiquidAI/LFM2.5-VL-450M-ONNX',
@@ -123,6 +131,8 @@ export const CATALOGUE: HubModel[] = [
     configFiles: ['config.json', 'generation_config.json', 'preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json'],
     externalData: { except: ['onnx/embed_tokens.onnx'] },
     sizes: LFM25_VL_450M_SIZES,
+    // Vocabulary 65,536 (model card), hidden 1024 (the `lfm` crate's config).
+    embedding: { vocab: 65536, hidden: 1024 },
   },
 ];
 

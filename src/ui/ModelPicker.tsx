@@ -79,6 +79,11 @@ export function ModelPicker() {
               ? ` · ${plan.files.length} files for ${plan.variant}: ${toFetch > 0 ? `${formatBytes(toFetch)} to download` : 'all stored on this device'}`
               : ' · checking the download size…'}
           </p>
+          {plan?.warning && (
+            <p className="fit-warning" role="note" data-testid="fit-warning">
+              {plan.warning}
+            </p>
+          )}
           <div className="actions">
             {status === 'loading' && (
               <button type="button" className="secondary" onClick={cancel}>

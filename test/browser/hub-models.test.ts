@@ -4,7 +4,8 @@
  * repos built by tools/hub_fixtures: pick SmolVLM, see its size, watch it
  * download through a dropped connection, ask about a real photo, reload with
  * the server stopped and the network off and still get answers; Florence-2 counts by drawing
- * boxes; a damaged file is refused and a retry resumes.
+ * boxes; a damaged file is refused and a retry resumes; LFM2.5-VL, its licence shown, downloads with its
+ * external-data files, answers, and answers again offline after a reload.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -147,7 +148,8 @@ describe('a Hub model from a local Hub', () => {
   it('deletes a model from the device', async () => {
     await page.getByRole('button', { name: 'Delete SmolVLM 500M from this device' }).click();
     await status().getByText(/GVT-tiny.*ready/).waitFor({ timeout: 120_000 });
-    await choice('SmolVLM 500M').getByText(/about \d+ MB to download/).waitFor();
+    // Its onnx/ listing was not found in public text: the picker says what is known and that the rest is asked.
+    await choice('SmolVLM 500M').getByText(/over [\d.]+ MB to download; 3 of its files have no published size/).waitFor();
     expect(await choice('SmolVLM 256M').textContent()).toMatch(/stored on this device/);
   });
 
@@ -168,5 +170,39 @@ describe('a Hub model from a local Hub', () => {
     await alert.getByRole('button', { name: 'Try SmolVLM 500M again' }).click();
     await status().getByText('SmolVLM 500M ready').waitFor({ timeout: 180_000 });
     expect(hub.log.some((r) => r.method === 'GET' && r.range?.startsWith('bytes=') && !r.range.startsWith('bytes=0-'))).toBe(true);
+  });
+
+  it('shows LFM2.5-VL’s licence, downloads it with its .onnx_data files, answers, and answers offline after a reload', async () => {
+    hub.reset();
+    const lfm = choice('LFM2.5-VL 450M');
+    const licence = lfm.getByRole('link', { name: 'LFM Open License v1.0' });
+    expect(await licence.getAttribute('href')).toBe('https://huggingface.co/LiquidAI/LFM2.5-VL-450M/blob/main/LICENSE');
+    await pick('LFM2.5-VL 450M');
+    const panel = page.getByTestId('hub-download');
+    await panel.getByText(/files for wasm: .* to download/).waitFor();
+    expect(await panel.textContent()).toContain(`${formatBytes(wasmBytes('LiquidAI/LFM2.5-VL-450M-ONNX'))} to download`);
+    await panel.getByRole('button', { name: /^Download/ }).click();
+    await status().getByText('LFM2.5-VL 450M ready').waitFor({ timeout: 180_000 });
+    const fetched = hub.log.filter((r) => r.method === 'GET').map((r) => r.path.split('/resolve/main/')[1]);
+    expect(fetched).toEqual(expect.arrayContaining(['onnx/vision_encoder_q4.onnx_data', 'onnx/embed_tokens_fp16.onnx_data', 'onnx/decoder_model_merged_q4.onnx_data']));
+
+    await uploadPhoto();
+    await ask(page, 'How many cats are there?');
+    await answerDone(page);
+    expect((await answerText(page)).length, logs.join('\n')).toBeGreaterThan(0);
+
+    await hub.stop();
+    await page.context().setOffline(true);
+    try {
+      await page.reload();
+      await status().getByText('LFM2.5-VL 450M ready').waitFor({ timeout: 120_000 });
+      await uploadPhoto();
+      await page.getByRole('button', { name: 'Caption' }).click();
+      await answerDone(page);
+      expect((await answerText(page)).length).toBeGreaterThan(0);
+    } finally {
+      await page.context().setOffline(false);
+      await hub.start();
+    }
   });
 });
