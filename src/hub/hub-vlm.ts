@@ -27,7 +27,7 @@ import { detectionAnswer, florenceTaskToken, parseFlorenceBoxes, taskQuestion, u
 export type { RepoFiles, RuntimeFiles } from './transformers-env';
 
 export interface HubAnswer extends Answer {
-  /** What the vision encoder took for this answer (0 when the image's features were kept from before). */
+  /** What the vision encoder took for this image (when it first saw it: later answers reuse the features). */
   encodeMs: number;
   /** Florence-2's detections, for Count and Identify. */
   boxes?: Box[];
@@ -50,6 +50,8 @@ export interface KeyedImage {
 interface SeenImage {
   pixels: Promise<unknown> | null;
   features: Promise<Tensor> | null;
+  /** What encoding it took, reported again with each answer from the kept features (as GVT-tiny's engine does). */
+  encodeMs: number;
 }
 
 /** Images whose processor output and features are kept (full-size tiles: few). */
@@ -95,7 +97,7 @@ export class HubVlm {
       this.seen.set(key, kept);
       return { entry: kept, reused: kept.features !== null };
     }
-    const entry: SeenImage = { pixels: null, features: null };
+    const entry: SeenImage = { pixels: null, features: null, encodeMs: 0 };
     this.seen.set(key, entry);
     while (this.seen.size > IMAGES_KEPT) this.seen.delete(this.seen.keys().next().value!);
     return { entry, reused: false };
@@ -111,7 +113,6 @@ export class HubVlm {
     const unsupported = unsupportedReason(this.model.architecture, request.task);
     if (unsupported) throw new Error(unsupported);
     const started = performance.now();
-    let encodeMs = 0;
     const { entry, reused } = this.seenImage(key);
     const network = this.network as PreTrainedModel & {
       encode_image(inputs: unknown): Promise<Tensor>;
@@ -123,7 +124,7 @@ export class HubVlm {
       entry.features ??= (async () => {
         const t0 = performance.now();
         const features = asFloat32(await encodeImage(inputs));
-        encodeMs += performance.now() - t0;
+        entry.encodeMs = performance.now() - t0;
         return features;
       })().catch((error) => {
         entry.features = null;
@@ -190,8 +191,9 @@ export class HubVlm {
     const stopReason: StopReason = signal?.aborted ? 'cancelled' : lastIsEos ? 'eos' : 'max_tokens';
     const firstTokenMs = (firstTokenAt || ended) - started;
     const stats = {
-      // The image's processor output and vision features came from an earlier question (the prompt is prefilled again).
-      prefixReused: reused,
+      // transformers.js prefills the whole prompt each time: what is kept is the image's tiles and features.
+      prefixReused: false,
+      imageReused: reused,
       prefillTokens: promptLength,
       prefillMs: firstTokenMs,
       firstTokenMs,
@@ -203,10 +205,10 @@ export class HubVlm {
     if (florence && (request.task === 'count' || request.task === 'identify')) {
       const raw = tokenizer.decode(newIds, { skip_special_tokens: false });
       const { text, found } = detectionAnswer(request, parseFlorenceBoxes(raw, image.width, image.height));
-      return { text, tokenIds: newIds, stats, encodeMs, boxes: found };
+      return { text, tokenIds: newIds, stats, encodeMs: entry.encodeMs, boxes: found };
     }
     const text = tokenizer.decode(newIds, { skip_special_tokens: true }).trim();
-    return { text, tokenIds: newIds, stats, encodeMs };
+    return { text, tokenIds: newIds, stats, encodeMs: entry.encodeMs };
   }
 
   /** SmolVLM and LFM2-VL: the chat template around an image and the question, then the processor. */

@@ -82,7 +82,16 @@ describe('a Hub model from a local Hub', () => {
     await ask(page, 'What animal is this?');
     await answerDone(page);
     expect((await answerText(page)).length, logs.join('\n')).toBeGreaterThan(0);
-    expect(await lastAnswer(page).getByTestId('stats').textContent()).toMatch(/WASM, \d threads? · vision encode \d+ ms · \d+ ms to first token/);
+    const first = (await lastAnswer(page).getByTestId('stats').textContent())!;
+    expect(first).toMatch(/WASM, \d threads? · vision encode \d+ ms · \d+ ms to first token · /);
+
+    // A follow-up reuses the photo's 13 tiles and their features: its first token comes sooner.
+    await ask(page, 'What colour is it?');
+    await answerDone(page);
+    const followUp = (await lastAnswer(page).getByTestId('stats').textContent())!;
+    expect(followUp).toMatch(/\d+ ms to first token \(image reused\)/);
+    const firstToken = (stats: string) => Number(/(\d+) ms to first token/.exec(stats)![1]);
+    expect(firstToken(followUp)).toBeLessThan(firstToken(first));
   });
 
   it('reloads with the Hub server stopped and the network off, and still answers from the cache', async () => {
@@ -179,7 +188,12 @@ describe('a Hub model from a local Hub', () => {
     expect(await licence.getAttribute('href')).toBe('https://huggingface.co/LiquidAI/LFM2.5-VL-450M/blob/main/LICENSE');
     await pick('LFM2.5-VL 450M');
     const panel = page.getByTestId('hub-download');
-    await panel.getByText(/files for wasm: .* to download/).waitFor();
+    await panel
+      .getByText(/files for wasm: .* to download/)
+      .waitFor()
+      .catch(async (e) => {
+        throw new Error(`${e}\n${await page.locator('body').innerText()}\n${logs.join('\n')}`);
+      });
     expect(await panel.textContent()).toContain(`${formatBytes(wasmBytes('LiquidAI/LFM2.5-VL-450M-ONNX'))} to download`);
     await panel.getByRole('button', { name: /^Download/ }).click();
     await status().getByText('LFM2.5-VL 450M ready').waitFor({ timeout: 180_000 });
