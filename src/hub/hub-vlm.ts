@@ -9,6 +9,7 @@ import {
   AutoModelForImageTextToText,
   AutoModelForVision2Seq,
   AutoProcessor,
+  DynamicCache,
   Florence2ForConditionalGeneration,
   InterruptableStoppingCriteria,
   RawImage,
@@ -50,6 +51,8 @@ export interface KeyedImage {
 interface SeenImage {
   pixels: Promise<unknown> | null;
   features: Promise<Tensor> | null;
+  /** The cache of the prompt up to the image's last token, keyed by those tokens. */
+  prefix: { key: string; cache: Record<string, Tensor> } | null;
   /** What encoding it took, reported again with each answer from the kept features (as GVT-tiny's engine does). */
   encodeMs: number;
 }
@@ -95,9 +98,9 @@ export class HubVlm {
     if (kept) {
       this.seen.delete(key);
       this.seen.set(key, kept);
-      return { entry: kept, reused: kept.features !== null };
+      return { entry: kept, reused: kept.features !== null || kept.prefix !== null };
     }
-    const entry: SeenImage = { pixels: null, features: null, encodeMs: 0 };
+    const entry: SeenImage = { pixels: null, features: null, prefix: null, encodeMs: 0 };
     this.seen.set(key, entry);
     while (this.seen.size > IMAGES_KEPT) this.seen.delete(this.seen.keys().next().value!);
     return { entry, reused: false };
@@ -114,57 +117,31 @@ export class HubVlm {
     if (unsupported) throw new Error(unsupported);
     const started = performance.now();
     const { entry, reused } = this.seenImage(key);
-    const network = this.network as PreTrainedModel & {
-      encode_image(inputs: unknown): Promise<Tensor>;
-      encode_text(inputs: unknown): Promise<Tensor>;
-    };
-    const [encodeImage, encodeText] = [network.encode_image.bind(network), network.encode_text.bind(network)];
-    // The same image's features serve every question about it; a failed encode is not kept.
-    network.encode_image = (inputs: unknown) => {
-      entry.features ??= (async () => {
-        const t0 = performance.now();
-        const features = asFloat32(await encodeImage(inputs));
-        entry.encodeMs = performance.now() - t0;
-        return features;
-      })().catch((error) => {
-        entry.features = null;
-        throw error;
-      });
-      return entry.features;
-    };
-    network.encode_text = async (inputs: unknown) => asFloat32(await encodeText(inputs));
-    const processor = this.processor as Processor & { components: { image_processor: Callable } };
-    const imageProcessor = processor.components.image_processor;
-    // Resizing and tiling depend on the image alone: done once per image.
-    const keptPixels: Callable = (...args) => (entry.pixels ??= imageProcessor(...args).catch((error) => Promise.reject((entry.pixels = null, error))));
-    keptPixels.config = imageProcessor.config;
-    processor.components.image_processor = keptPixels;
-
     const florence = this.model.architecture === 'florence2';
-    let inputs: Record<string, unknown>;
-    try {
-      inputs = florence ? await this.florenceInputs(image, request) : await this.chatInputs(image, request);
-    } finally {
-      processor.components.image_processor = imageProcessor;
-    }
-    const promptLength = florence ? 0 : (inputs.input_ids as Tensor).dims.at(-1)!;
-
+    const restore = this.keepImageWork(entry);
+    let output: Tensor;
+    let promptLength = 0;
+    let prefix = { length: 0, reused: false };
     let firstTokenAt = 0;
-    const streamer = new TextStreamer(this.processor.tokenizer!, {
-      skip_prompt: !florence,
-      skip_special_tokens: true,
-      callback_function: (text: string) => {
-        if (text) onToken(text);
-      },
-      token_callback_function: () => {
-        firstTokenAt ||= performance.now();
-      },
-    });
     const stopper = new InterruptableStoppingCriteria();
     const abort = () => stopper.interrupt();
     signal?.addEventListener('abort', abort);
-    let output: Tensor;
     try {
+      let inputs = florence ? await this.florenceInputs(image, request) : await this.chatInputs(image, request);
+      if (!florence) {
+        promptLength = (inputs.input_ids as Tensor).dims.at(-1)!;
+        ({ inputs, prefix } = await this.withPrefixCache(entry, inputs));
+      }
+      const streamer = new TextStreamer(this.processor.tokenizer!, {
+        skip_prompt: !florence,
+        skip_special_tokens: true,
+        callback_function: (text: string) => {
+          if (text) onToken(text);
+        },
+        token_callback_function: () => {
+          firstTokenAt ||= performance.now();
+        },
+      });
       output = (await this.network.generate({
         ...inputs,
         max_new_tokens: options.maxNewTokens,
@@ -178,8 +155,7 @@ export class HubVlm {
       } as Parameters<PreTrainedModel['generate']>[0])) as Tensor;
     } finally {
       signal?.removeEventListener('abort', abort);
-      network.encode_image = encodeImage;
-      network.encode_text = encodeText;
+      restore();
     }
     const ended = performance.now();
 
@@ -191,10 +167,9 @@ export class HubVlm {
     const stopReason: StopReason = signal?.aborted ? 'cancelled' : lastIsEos ? 'eos' : 'max_tokens';
     const firstTokenMs = (firstTokenAt || ended) - started;
     const stats = {
-      // transformers.js prefills the whole prompt each time: what is kept is the image's tiles and features.
-      prefixReused: false,
+      prefixReused: prefix.reused,
       imageReused: reused,
-      prefillTokens: promptLength,
+      prefillTokens: promptLength - (prefix.reused ? prefix.length : 0),
       prefillMs: firstTokenMs,
       firstTokenMs,
       newTokens: newIds.length,
@@ -209,6 +184,68 @@ export class HubVlm {
     }
     const text = tokenizer.decode(newIds, { skip_special_tokens: true }).trim();
     return { text, tokenIds: newIds, stats, encodeMs: entry.encodeMs };
+  }
+
+  /**
+   * Makes the processor's tiling and the vision encoder's features of `entry`'s image happen once (a failure is
+   * not kept), and float16 outputs float32. Returns what puts transformers.js back as it was.
+   */
+  private keepImageWork(entry: SeenImage): () => void {
+    const network = this.network as PreTrainedModel & {
+      encode_image(inputs: unknown): Promise<Tensor>;
+      encode_text(inputs: unknown): Promise<Tensor>;
+    };
+    const [encodeImage, encodeText] = [network.encode_image.bind(network), network.encode_text.bind(network)];
+    network.encode_image = (inputs: unknown) =>
+      (entry.features ??= (async () => {
+        const t0 = performance.now();
+        const features = asFloat32(await encodeImage(inputs));
+        entry.encodeMs = performance.now() - t0;
+        return features;
+      })().catch((error) => Promise.reject((entry.features = null, error))));
+    network.encode_text = async (inputs: unknown) => asFloat32(await encodeText(inputs));
+    const processor = this.processor as Processor & { components: { image_processor: Callable } };
+    const imageProcessor = processor.components.image_processor;
+    const keptPixels: Callable = (...args) => (entry.pixels ??= imageProcessor(...args).catch((error) => Promise.reject((entry.pixels = null, error))));
+    keptPixels.config = imageProcessor.config;
+    processor.components.image_processor = keptPixels;
+    return () => {
+      network.encode_image = encodeImage;
+      network.encode_text = encodeText;
+      processor.components.image_processor = imageProcessor;
+    };
+  }
+
+  /**
+   * The prompt up to its last image token is the same for every question about an image: its cache
+   * (past_key_values) is made once, by a one-token generate over it, and each answer continues from a copy, so
+   * only the question is prefilled. transformers.js then takes only the tokens past the cache and no pixels.
+   * Kept for the latest image only (tens of MB with real weights), and only where the cache lies in CPU memory:
+   * transformers.js disposes the GPU buffers it replaces.
+   */
+  private async withPrefixCache(entry: SeenImage, inputs: Record<string, unknown>) {
+    const ids = inputs.input_ids as Tensor;
+    const row = Array.from(ids.data as BigInt64Array);
+    const imageToken = BigInt((this.network.config as unknown as { image_token_id: number }).image_token_id);
+    const length = row.lastIndexOf(imageToken) + 1;
+    const key = row.slice(0, length).join(',');
+    if (length === 0 || length === row.length) return { inputs, prefix: { length: 0, reused: false } };
+    const reused = entry.prefix?.key === key;
+    if (!reused) {
+      for (const other of this.seen.values()) other.prefix = null;
+      const mask = inputs.attention_mask as Tensor;
+      const head = { ...inputs, input_ids: ids.slice(null, [0, length]), attention_mask: mask.slice(null, [0, length]) };
+      const { past_key_values } = (await this.network.generate({
+        ...head,
+        max_new_tokens: 1,
+        do_sample: false,
+        return_dict_in_generate: true,
+      } as Parameters<PreTrainedModel['generate']>[0])) as unknown as { past_key_values: Record<string, Tensor> };
+      if (Object.values(past_key_values).some((t) => t.location !== 'cpu')) return { inputs, prefix: { length: 0, reused: false } };
+      entry.prefix = { key, cache: { ...past_key_values } };
+    }
+    const cache = new DynamicCache({ ...entry.prefix!.cache });
+    return { inputs: { input_ids: ids, attention_mask: inputs.attention_mask, past_key_values: cache }, prefix: { length, reused } };
   }
 
   /** SmolVLM and LFM2-VL: the chat template around an image and the question, then the processor. */

@@ -95,7 +95,7 @@ export async function openModelFolder(
   if (found.length === 0) {
     throw new FolderError(
       `This folder holds no model from the catalogue: it needs a config.json of ${CATALOGUE.map((m) => m.name).join(', ')} ` +
-        `(the repo's files, or a folder \`npm run models:pull\` filled, with ${CATALOGUE[0].id}/resolve/main/ inside).`,
+        `(the repo's files, or a folder \`npm run models:pull\` filled, with ${CATALOGUE[0].id}/resolve/${CATALOGUE[0].revision}/ inside).`,
     );
   }
   let best: { found: Found; missing: string[]; device: DeviceKind } | null = null;

@@ -5,9 +5,9 @@
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { RawImage, Tensor as HfTensor } from '@huggingface/transformers';
+import { AutoModelForImageTextToText, AutoModelForVision2Seq, AutoProcessor, RawImage, Tensor as HfTensor, type PreTrainedModel, type Tensor } from '@huggingface/transformers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { findHubModel, modelFiles, type HubModel } from '../../src/hub/catalogue';
+import { externalDataFormat, findHubModel, modelFiles, type HubModel } from '../../src/hub/catalogue';
 import { HubVlm, type KeyedImage, type RepoFiles } from '../../src/hub/hub-vlm';
 import { HUB_FIXTURES } from '../support/build-hub-fixtures';
 import { asFloat32 } from '../../src/hub/transformers-env';
@@ -66,17 +66,41 @@ describe('SmolVLM through the Hub engine', () => {
     expect(streamed.join('').trim()).toBe(answer.text);
   });
 
-  it('answers a follow-up on the same image from its kept tiles and features, sooner and alike', async () => {
+  it('answers a follow-up on the same image from its kept prefix cache: only the question prefilled, sooner, alike', async () => {
     const photoOnce = { key: 'follow-up', image: photo };
     const first = await vlm.answer(photoOnce, { task: 'caption' }, OPTIONS, () => {});
     const followUp = await vlm.answer(photoOnce, { task: 'caption' }, OPTIONS, () => {});
-    expect(first.stats.imageReused).toBe(false);
+    expect(first.stats).toMatchObject({ imageReused: false, prefixReused: false });
     expect(first.encodeMs).toBeGreaterThan(0);
-    expect(followUp.stats.imageReused).toBe(true);
+    expect(followUp.stats).toMatchObject({ imageReused: true, prefixReused: true });
     expect(followUp.encodeMs).toBe(first.encodeMs); // the image's one encode, as GVT-tiny's engine reports it
-    // The same question gets the same greedy answer, with neither the 13 tiles made nor encoded again.
+    // 13 tiles of 64 image tokens come from the cache; what is prefilled is the question and the chat's tail.
+    expect(first.stats.prefillTokens).toBeGreaterThan(13 * 64);
+    expect(followUp.stats.prefillTokens).toBeLessThan(40);
     expect(followUp.tokenIds).toEqual(first.tokenIds);
     expect(followUp.stats.firstTokenMs).toBeLessThan(first.stats.firstTokenMs);
+  });
+
+  it('gives the tokens transformers.js gives for the whole prompt at once, though it prefills the image prefix apart', async () => {
+    // Loaded through the same files as the engine (transformers.js is pointed at them), run the plain way.
+    const processor = await AutoProcessor.from_pretrained(model.id, { revision: model.revision });
+    const network = (await AutoModelForVision2Seq.from_pretrained(model.id, { revision: model.revision, dtype: model.dtypes.wasm })) as PreTrainedModel;
+    try {
+      const question = 'What animal is this?';
+      const messages = [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: question }] }];
+      const prompt = processor.apply_chat_template(messages as never, { add_generation_prompt: true }) as string;
+      const inputs = await processor(prompt, [photo]);
+      const whole = (await network.generate({ ...inputs, max_new_tokens: 6, do_sample: false })) as Tensor;
+      const expected = (whole.tolist() as bigint[][])[0].slice(inputs.input_ids.dims[1]).map(Number);
+      const keyed = { key: 'parity', image: photo };
+      for (let i = 0; i < 2; i++) {
+        const answer = await vlm.answer(keyed, { task: 'vqa', question }, { ...OPTIONS, maxNewTokens: 6 }, () => {});
+        expect(answer.stats.prefixReused).toBe(i === 1);
+        expect(answer.tokenIds).toEqual(expected);
+      }
+    } finally {
+      await network.dispose();
+    }
   });
 
   it('stops when cancelled', async () => {
@@ -136,7 +160,7 @@ describe('LFM2.5-VL through the Hub engine', () => {
     expect(present.sort()).toEqual([...needed].sort());
   });
 
-  it('answers a question about a large photo through its tiles, and the follow-up from the kept features', async () => {
+  it('answers a question about a large photo through its tiles, and the follow-up from the kept prefix cache (conv and attention)', async () => {
     const large = { key: 'large', image: await photo.resize(1804, 1200) };
     const first = await vlm.answer(large, { task: 'vqa', question: 'What animal is this?' }, OPTIONS, () => {});
     // 6 tiles of 256 tokens and a thumbnail: well over a thousand image tokens.
@@ -144,9 +168,25 @@ describe('LFM2.5-VL through the Hub engine', () => {
     expect(first.stats.newTokens).toBe(OPTIONS.maxNewTokens);
     expect(first.encodeMs).toBeGreaterThan(0);
     const followUp = await vlm.answer(large, { task: 'vqa', question: 'What animal is this?' }, OPTIONS, () => {});
-    expect(followUp.stats.imageReused).toBe(true);
+    expect(followUp.stats).toMatchObject({ imageReused: true, prefixReused: true });
+    expect(followUp.stats.prefillTokens).toBeLessThan(40);
     expect(followUp.encodeMs).toBe(first.encodeMs);
     expect(followUp.tokenIds).toEqual(first.tokenIds);
+
+    // The same tokens as transformers.js gives for the whole prompt at once: the convolution states and the
+    // attention cache continue where the image prefix left them.
+    const processor = await AutoProcessor.from_pretrained(model.id, { revision: model.revision });
+    const external = { use_external_data_format: externalDataFormat(model, 'wasm') };
+    const network = (await AutoModelForImageTextToText.from_pretrained(model.id, { revision: model.revision, dtype: model.dtypes.wasm, ...external })) as PreTrainedModel;
+    try {
+      const messages = [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: 'What animal is this?' }] }];
+      const prompt = processor.apply_chat_template(messages as never, { add_generation_prompt: true }) as string;
+      const inputs = await processor(large.image, prompt);
+      const whole = (await network.generate({ ...inputs, max_new_tokens: OPTIONS.maxNewTokens, do_sample: false })) as Tensor;
+      expect((whole.tolist() as bigint[][])[0].slice(inputs.input_ids.dims[1]).map(Number)).toEqual(first.tokenIds);
+    } finally {
+      await network.dispose();
+    }
     expect(followUp.stats.firstTokenMs).toBeLessThan(first.stats.firstTokenMs);
   });
 });

@@ -24,6 +24,7 @@ import torch
 from torch import nn
 
 from .lfm2_vl_repo import CONV_L_CACHE, DOWNSAMPLE, MAX_IMAGE_TOKENS, PATCH, TEXT, VISION, VOCAB_SIZE, config_files, tokenizer_files
+from .decoder_parts import Embed, RMSNorm, grouped_attention
 from .onnx_tools import export, finish, to_fp16, to_q4
 
 REPO = "LiquidAI/LFM2.5-VL-450M-ONNX"
@@ -66,20 +67,6 @@ class VisionEncoder(nn.Module):
         return h[valid]
 
 
-class RMSNorm(nn.Module):
-    def __init__(self, d, eps=1e-5):
-        super().__init__()
-        self.weight, self.eps = nn.Parameter(torch.ones(d)), eps
-
-    def forward(self, x):
-        return self.weight * (x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps))
-
-
-def rotate_half(x):
-    half = x.shape[-1] // 2
-    return torch.cat([-x[..., half:], x[..., :half]], dim=-1)
-
-
 class ShortConv(nn.Module):
     def __init__(self, d):
         super().__init__()
@@ -112,13 +99,8 @@ class Attention(nn.Module):
         q = self.q_norm(self.q(x).reshape(b, t, self.heads, self.hd)).transpose(1, 2)
         k = self.k_norm(self.k(x).reshape(b, t, self.kv, self.hd)).transpose(1, 2)
         v = self.v(x).reshape(b, t, self.kv, self.hd).transpose(1, 2)
-        q, k = q * cos + rotate_half(q) * sin, k * cos + rotate_half(k) * sin
-        k, v = torch.cat([past_k, k], dim=2), torch.cat([past_v, v], dim=2)
-        rep, total = self.heads // self.kv, k.shape[2]
-        kk = k[:, :, None].expand(b, self.kv, rep, total, self.hd).reshape(b, self.heads, total, self.hd)
-        vv = v[:, :, None].expand(b, self.kv, rep, total, self.hd).reshape(b, self.heads, total, self.hd)
-        att = (q @ kk.transpose(-1, -2)) * (self.hd ** -0.5) + bias
-        return self.o((att.softmax(-1) @ vv).transpose(1, 2).reshape(b, t, self.heads * self.hd)), k, v
+        att, k, v = grouped_attention(q, k, v, cos, sin, bias, past_k, past_v)
+        return self.o(att), k, v
 
 
 class Layer(nn.Module):
@@ -171,15 +153,6 @@ class Decoder(nn.Module):
         return (self.lm_head(self.norm(x)), *present)
 
 
-class Embed(nn.Module):
-    def __init__(self, hidden):
-        super().__init__()
-        self.embed_tokens = nn.Embedding(VOCAB_SIZE, hidden)
-
-    def forward(self, input_ids):
-        return self.embed_tokens(input_ids)
-
-
 def save_external(model, onnx_dir, name):
     """Writes NAME.onnx + NAME.onnx_data for the three dtypes; the fp32 embed_tokens stays one file, as the real
     one. Returns the q4 MatMul count."""
@@ -207,7 +180,7 @@ def build(folder):
     config_files(folder, ids)
     cfg = TEXT
     torch.manual_seed(cfg["seed"])
-    vision, embed, decoder = VisionEncoder(cfg["hidden"]), Embed(cfg["hidden"]), Decoder(cfg)
+    vision, embed, decoder = VisionEncoder(cfg["hidden"]), Embed(VOCAB_SIZE, cfg["hidden"]), Decoder(cfg)
     for module in (vision, embed, decoder):
         for name, p in module.named_parameters():
             if p.dim() > 1:
