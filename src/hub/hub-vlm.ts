@@ -69,6 +69,8 @@ export class HubVlm {
     readonly model: HubModel,
     private readonly processor: Processor,
     private readonly network: PreTrainedModel,
+    /** On WebGPU transformers.js keeps caches in GPU buffers and disposes those it replaces: no prefix is kept there. */
+    private readonly keepsPrefix: boolean,
   ) {}
 
   /** `dtypes` picks the weight files (fp16 only on adapters with shader-f16); `runtime.device` where they run. */
@@ -89,7 +91,7 @@ export class HubVlm {
     }[model.architecture];
     const network = await loader.from_pretrained(model.id, options);
     loaded();
-    return new HubVlm(model, processor, network as PreTrainedModel);
+    return new HubVlm(model, processor, network as PreTrainedModel, runtime.device !== 'webgpu');
   }
 
   /** The kept processor output and features of `key`, made once (the oldest image is dropped past IMAGES_KEPT). */
@@ -128,10 +130,8 @@ export class HubVlm {
     signal?.addEventListener('abort', abort);
     try {
       let inputs = florence ? await this.florenceInputs(image, request) : await this.chatInputs(image, request);
-      if (!florence) {
-        promptLength = (inputs.input_ids as Tensor).dims.at(-1)!;
-        ({ inputs, prefix } = await this.withPrefixCache(entry, inputs));
-      }
+      if (!florence) promptLength = (inputs.input_ids as Tensor).dims.at(-1)!;
+      if (!florence && this.keepsPrefix) ({ inputs, prefix } = await this.withPrefixCache(entry, inputs));
       const streamer = new TextStreamer(this.processor.tokenizer!, {
         skip_prompt: !florence,
         skip_special_tokens: true,
@@ -220,8 +220,7 @@ export class HubVlm {
    * The prompt up to its last image token is the same for every question about an image: its cache
    * (past_key_values) is made once, by a one-token generate over it, and each answer continues from a copy, so
    * only the question is prefilled. transformers.js then takes only the tokens past the cache and no pixels.
-   * Kept for the latest image only (tens of MB with real weights), and only where the cache lies in CPU memory:
-   * transformers.js disposes the GPU buffers it replaces.
+   * Kept for the latest image only (tens of MB with real weights), and only where the cache lies in CPU memory.
    */
   private async withPrefixCache(entry: SeenImage, inputs: Record<string, unknown>) {
     const ids = inputs.input_ids as Tensor;
@@ -241,7 +240,6 @@ export class HubVlm {
         do_sample: false,
         return_dict_in_generate: true,
       } as Parameters<PreTrainedModel['generate']>[0])) as unknown as { past_key_values: Record<string, Tensor> };
-      if (Object.values(past_key_values).some((t) => t.location !== 'cpu')) return { inputs, prefix: { length: 0, reused: false } };
       entry.prefix = { key, cache: { ...past_key_values } };
     }
     const cache = new DynamicCache({ ...entry.prefix!.cache });
