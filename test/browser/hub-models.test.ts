@@ -188,9 +188,10 @@ describe('a Hub model from a local Hub', () => {
 
   it('shows LFM2.5-VL’s licence, downloads it with its .onnx_data files, answers, and answers offline after a reload', async () => {
     hub.reset();
-    // A fresh page: the previous test leaves a finished retry behind, whose panel may still be settling.
+    // A fresh page, once the remembered model (the previous test's) has loaded: while it loads, the rows of its
+    // progress move the picker's radios.
     await page.goto(appUrl);
-    await status().getByText(/ready/).waitFor({ timeout: 120_000 });
+    await status().getByText('SmolVLM 500M ready').waitFor({ timeout: 120_000 });
     const lfm = choice('LFM2.5-VL 450M');
     const licence = lfm.getByRole('link', { name: 'LFM Open License v1.0' });
     expect(await licence.getAttribute('href')).toBe('https://huggingface.co/LiquidAI/LFM2.5-VL-450M/blob/main/LICENSE');
