@@ -57,7 +57,7 @@ interface SeenImage {
   encodeMs: number;
 }
 
-/** Images whose processor output and features are kept (full-size tiles: few). */
+/** Images whose vision features are kept. */
 const IMAGES_KEPT = 3;
 
 type Callable = ((...args: unknown[]) => Promise<unknown>) & { config?: unknown };
@@ -94,8 +94,14 @@ export class HubVlm {
     return new HubVlm(model, processor, network as PreTrainedModel, runtime.device !== 'webgpu');
   }
 
-  /** The kept processor output and features of `key`, made once (the oldest image is dropped past IMAGES_KEPT). */
+  /**
+   * What is kept of `key`'s image. Features are small and kept for IMAGES_KEPT images; the tiles (about 45 MB
+   * for SmolVLM's 13) and the prefix cache (tens of MB with real weights) for the image asked about last only.
+   */
   private seenImage(key: string): { entry: SeenImage; reused: boolean } {
+    for (const [other, entry] of this.seen) {
+      if (other !== key) Object.assign(entry, { pixels: null, prefix: null });
+    }
     const kept = this.seen.get(key);
     if (kept) {
       this.seen.delete(key);
@@ -220,7 +226,6 @@ export class HubVlm {
    * The prompt up to its last image token is the same for every question about an image: its cache
    * (past_key_values) is made once, by a one-token generate over it, and each answer continues from a copy, so
    * only the question is prefilled. transformers.js then takes only the tokens past the cache and no pixels.
-   * Kept for the latest image only (tens of MB with real weights), and only where the cache lies in CPU memory.
    */
   private async withPrefixCache(entry: SeenImage, inputs: Record<string, unknown>) {
     const ids = inputs.input_ids as Tensor;
@@ -231,7 +236,6 @@ export class HubVlm {
     if (length === 0 || length === row.length) return { inputs, prefix: { length: 0, reused: false } };
     const reused = entry.prefix?.key === key;
     if (!reused) {
-      for (const other of this.seen.values()) other.prefix = null;
       const mask = inputs.attention_mask as Tensor;
       const head = { ...inputs, input_ids: ids.slice(null, [0, length]), attention_mask: mask.slice(null, [0, length]) };
       const { past_key_values } = (await this.network.generate({
