@@ -195,7 +195,8 @@ describe('a Hub model from a local Hub', () => {
     const lfm = choice('LFM2.5-VL 450M');
     const licence = lfm.getByRole('link', { name: 'LFM Open License v1.0' });
     expect(await licence.getAttribute('href')).toBe('https://huggingface.co/LiquidAI/LFM2.5-VL-450M/blob/main/LICENSE');
-    await pick('LFM2.5-VL 450M');
+    // A long wait: on a loaded 2-core machine this check has waited over 30 s for the radio to hold still.
+    await radio('LFM2.5-VL 450M').check({ timeout: 120_000 });
     const panel = page.getByTestId('hub-download');
     await panel
       .getByText(/files for wasm: .* to download/)
