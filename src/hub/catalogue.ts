@@ -188,5 +188,5 @@ export function downloadEstimate(model: HubModel, device: DeviceKind): string {
   const { bytes, unknownFiles } = publishedDownload(model, device);
   if (unknownFiles === 0) return `about ${formatBytes(bytes)} to download`;
   const known = bytes > 0 ? `over ${formatBytes(bytes)} to download; ` : '';
-  return `${known}${unknownFiles} of its files have no published size (checked with the server when chosen)`;
+  return `${known}${unknownFiles} of its files ${unknownFiles === 1 ? 'has' : 'have'} no published size (checked with the server when chosen)`;
 }
