@@ -14,7 +14,9 @@
  *
  * transformers.js here runs on onnxruntime-node, the app's engine on
  * onnxruntime-web's WASM build (Node has no WebGPU): compare the time
- * outside the sessions, not the session times. Prints figures; asserts nothing.
+ * outside the sessions, not the session times. Then the Hub model's time to
+ * first token on a new image and on a follow-up about it, which continues from
+ * the cache of the prompt up to the image's last token. Prints figures; asserts nothing.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -94,8 +96,19 @@ let start = performance.now();
 const vlm = await HubVlm.load(model, async (path) => (existsSync(join(dir, path)) ? new Uint8Array(readFileSync(join(dir, path))) : null), 'wasm', { device: 'cpu' });
 const hubLoadMs = performance.now() - start;
 const photo = await RawImage.read(resolve(values.image!));
-rows.push(await measure(`${model.name} (transformers.js)`, hubLoadMs, async () => (await vlm.answer(photo, { task: 'caption' }, options, () => {})).stats.newTokens));
+rows.push(await measure(`${model.name} (transformers.js)`, hubLoadMs, async () => (await vlm.answer({ key: `bench-${performance.now()}`, image: photo }, { task: 'caption' }, options, () => {})).stats.newTokens));
+
+/** Time to first token of a question on a new image, then of a follow-up on it (the image prefix's cache kept). */
+const firstTokens = { fresh: [] as number[], followUp: [] as number[] };
+for (let i = 0; i < runs; i++) {
+  const image = { key: `follow-up-${i}`, image: photo };
+  firstTokens.fresh.push((await vlm.answer(image, { task: 'caption' }, options, () => {})).stats.firstTokenMs);
+  const followUp = await vlm.answer(image, { task: 'vqa', question: 'What is in the picture?' }, options, () => {});
+  if (!followUp.stats.prefixReused) throw new Error('the follow-up did not reuse the image prefix');
+  firstTokens.followUp.push(followUp.stats.firstTokenMs);
+}
 await vlm.release();
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 start = performance.now();
 const gvt = await loadEngine(resolve(values.gvt!));
@@ -125,3 +138,11 @@ const table = rows.map((r) => [
 console.log(`\nWhere an answer's time goes (Node ${process.version}, median of ${runs}, caption, up to ${maxNewTokens} new tokens)`);
 console.log(`Hub model files: ${dir}\n`);
 printTable(header, table);
+console.log(`\n${model.name}: time to first token, median of ${runs}\n`);
+printTable(
+  ['question', 'first token ms'],
+  [
+    ['on a new image (caption)', median(firstTokens.fresh).toFixed(0)],
+    ['follow-up on the same image (from the image prefix cache)', median(firstTokens.followUp).toFixed(0)],
+  ],
+);

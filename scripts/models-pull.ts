@@ -9,7 +9,7 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CATALOGUE, findHubModel, modelFiles, type DeviceKind } from '../src/hub/catalogue';
+import { CATALOGUE, downloadEstimate, findHubModel, modelFiles, type DeviceKind } from '../src/hub/catalogue';
 import { downloadFiles } from '../src/files/download-list';
 import { DownloadError } from '../src/files/file-store';
 import { HUB_ENDPOINT, hubFile } from '../src/hub/catalogue';
@@ -20,7 +20,7 @@ const DEVICES: DeviceKind[] = ['webgpu-f16', 'webgpu', 'wasm'];
 
 const USAGE = `Usage: npm run models:pull -- <id> [--endpoint URL] [--revision main] [--out public/models] [--device all|wasm|webgpu|webgpu-f16]`;
 
-const catalogueList = () => CATALOGUE.map((m) => `  ${m.id}  (${m.name}, about ${m.approxMB} MB on WASM)`).join('\n');
+const catalogueList = () => CATALOGUE.map((m) => `  ${m.id}  (${m.name}; on WASM ${downloadEstimate(m, 'wasm')})`).join('\n');
 
 export interface PullIo {
   log(line: string): void;

@@ -17,6 +17,8 @@ export type StopReason = 'eos' | 'stop_string' | 'max_tokens' | 'cancelled';
 export interface GenerationStats {
   /** True when the image prefix came from the cache, so only the question was prefilled. */
   prefixReused: boolean;
+  /** True when the image's processed tiles and vision features came from an earlier question (Hub models: the prompt is prefilled again). */
+  imageReused?: boolean;
   prefillTokens: number;
   prefillMs: number;
   /** From the call to the first token picked. */

@@ -21,6 +21,10 @@ export interface Capabilities {
   shaderF16: boolean;
   crossOriginIsolated: boolean;
   cores: number;
+  /** `navigator.deviceMemory`: the device's RAM in GB, rounded down and capped at 8 by the browser (null: not told). */
+  deviceMemoryGB: number | null;
+  /** The most one WebGPU buffer may hold on this adapter, in bytes (the smaller of its two limits; null: no adapter). */
+  gpuMaxBufferBytes: number | null;
 }
 
 export interface BackendChoice {
@@ -85,13 +89,14 @@ export function softwareRenderer(info: AdapterInfo, fallback = false): string | 
 export async function detectCapabilities(): Promise<Capabilities> {
   type Adapter = {
     features: { has(name: string): boolean };
+    limits?: { maxBufferSize?: number; maxStorageBufferBindingSize?: number };
     info?: AdapterInfo;
     /** Before Chromium 127: the info came from a call. */
     requestAdapterInfo?(): Promise<AdapterInfo>;
     /** Before GPUAdapterInfo had it. */
     isFallbackAdapter?: boolean;
   };
-  const nav = (globalThis as { navigator?: Navigator & { gpu?: { requestAdapter(): Promise<Adapter | null> } } }).navigator;
+  const nav = (globalThis as { navigator?: Navigator & { gpu?: { requestAdapter(): Promise<Adapter | null> }; deviceMemory?: number } }).navigator;
   let adapter: Adapter | null = null;
   let info: AdapterInfo = {};
   try {
@@ -106,6 +111,8 @@ export async function detectCapabilities(): Promise<Capabilities> {
     shaderF16: adapter?.features.has('shader-f16') ?? false,
     crossOriginIsolated: Boolean((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated),
     cores: nav?.hardwareConcurrency ?? 1,
+    deviceMemoryGB: typeof nav?.deviceMemory === 'number' ? nav.deviceMemory : null,
+    gpuMaxBufferBytes: adapter?.limits ? Math.min(adapter.limits.maxBufferSize ?? Infinity, adapter.limits.maxStorageBufferBindingSize ?? Infinity) : null,
   };
 }
 

@@ -54,6 +54,8 @@ export interface DownloadPlan {
   variant: string | null;
   /** True when loading needs no go-ahead: the files are the app's own or already on the device. */
   loadsAtOnce: boolean;
+  /** Why this device may not hold the model (memory, GPU buffer limits), said before the download; null when nothing is known against it. */
+  warning?: string | null;
 }
 
 /** What the engine made of an image when it first saw it. */

@@ -63,7 +63,7 @@ export class CacheStore implements FileStore {
     const res = await (await this.existing(this.names.files))?.match(url);
     const info = res && decode<StoredFile>(res);
     if (!res || !info) return null;
-    return { info, bytes: async () => new Uint8Array(await res.clone().arrayBuffer()) };
+    return { info, bytes: async () => new Uint8Array(await res.clone().arrayBuffer()), blob: () => res.clone().blob() };
   }
 
   async put(info: StoredFile, bytes: Uint8Array): Promise<void> {

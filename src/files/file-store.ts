@@ -32,7 +32,8 @@ export interface PartialFile extends FileTarget {
 }
 
 export interface FileStore {
-  get(url: string): Promise<{ info: StoredFile; bytes(): Promise<Uint8Array> } | null>;
+  /** `blob()` hands the bytes over without reading them into memory first (Cache Storage keeps them on disk). */
+  get(url: string): Promise<{ info: StoredFile; bytes(): Promise<Uint8Array>; blob(): Promise<Blob> } | null>;
   put(info: StoredFile, bytes: Uint8Array): Promise<void>;
   delete(url: string): Promise<void>;
   list(): Promise<StoredFile[]>;

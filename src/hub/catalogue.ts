@@ -5,8 +5,10 @@
  */
 
 import type { FileTarget } from '../files/file-store';
+import { formatBytes } from '../format';
+import { FLORENCE2_BASE_SIZES, LFM25_VL_450M_SIZES, SMOLVLM_256M_SIZES, SMOLVLM_500M_SIZES, type PublishedSizes } from './published-sizes';
 
-export type HubArchitecture = 'smolvlm' | 'florence2';
+export type HubArchitecture = 'smolvlm' | 'florence2' | 'lfm2_vl';
 
 /** The ONNX graphs of a model, by the names its Hub repo uses under onnx/. */
 export type SessionName = 'vision_encoder' | 'embed_tokens' | 'encoder_model' | 'decoder_model_merged';
@@ -19,18 +21,25 @@ export type DeviceKind = 'webgpu-f16' | 'webgpu' | 'wasm';
 export interface HubModel {
   /** The Hub repo, e.g. `HuggingFaceTB/SmolVLM-256M-Instruct`. */
   id: string;
+  /** A commit SHA where one was published; `main` (which moves) only where none could be found. */
   revision: string;
   name: string;
   architecture: HubArchitecture;
   description: string;
   licence: string;
-  /** What the published model card gives as its download for the WASM choice; the app checks the real sizes with the server before a download starts. */
-  approxMB: number;
+  /** The licence text, where it is not a well-known one. */
+  licenceUrl?: string;
   sessions: SessionName[];
   /** fp16 only where the adapter has `shader-f16`; decoders always with 4-bit weights. */
   dtypes: Record<DeviceKind, Partial<Record<SessionName, Dtype>>>;
-  /** The small files every model needs besides its graphs. */
+  /** The small files every model needs besides its graphs: those transformers.js reads. */
   configFiles: string[];
+  /** Graphs whose weights sit in `{graph}.onnx_data` beside them; every graph but these `onnx/` files when set. */
+  externalData?: { except: string[] };
+  /** What the repo's file listing shows per file (published-sizes.ts). */
+  sizes: PublishedSizes;
+  /** The token embedding table, the largest single weight of these models: one GPU buffer must hold it. */
+  embedding: { vocab: number; hidden: number };
 }
 
 const SMOLVLM_FILES = [
@@ -52,36 +61,42 @@ const SMOLVLM_DTYPES: HubModel['dtypes'] = {
 export const CATALOGUE: HubModel[] = [
   {
     id: 'HuggingFaceTB/SmolVLM-256M-Instruct',
-    revision: 'main',
+    // "Add ONNX sample code", after the fixed vision graphs and the fp16 decoder wrap (listing cited in published-sizes.ts).
+    revision: 'acc054744d60adea9d88214dab6e2219e6e512a7',
     name: 'SmolVLM 256M',
     architecture: 'smolvlm',
     description: 'The smallest SmolVLM: captions and questions about photos. Fast, sometimes wrong on details.',
     licence: 'Apache-2.0',
-    approxMB: 250,
     sessions: ['vision_encoder', 'embed_tokens', 'decoder_model_merged'],
     dtypes: SMOLVLM_DTYPES,
     configFiles: SMOLVLM_FILES,
+    sizes: SMOLVLM_256M_SIZES,
+    // 49280 x 576 float32 = 113.5 MB: the 114 MB embed_tokens.onnx of its listing.
+    embedding: { vocab: 49280, hidden: 576 },
   },
   {
     id: 'HuggingFaceTB/SmolVLM-500M-Instruct',
+    // No full commit SHA of this repo was found in public text (unverified; see README).
     revision: 'main',
     name: 'SmolVLM 500M',
     architecture: 'smolvlm',
     description: 'Twice the size of SmolVLM 256M: better answers, slower on WASM.',
     licence: 'Apache-2.0',
-    approxMB: 450,
     sessions: ['vision_encoder', 'embed_tokens', 'decoder_model_merged'],
     dtypes: SMOLVLM_DTYPES,
     configFiles: SMOLVLM_FILES,
+    sizes: SMOLVLM_500M_SIZES,
+    // The same SmolLM2 vocabulary, 960 wide (unverified here: no listing of its graphs was found).
+    embedding: { vocab: 49280, hidden: 960 },
   },
   {
     id: 'onnx-community/Florence-2-base-ft',
+    // Its 4-bit graphs came after every commit whose full SHA was found (unverified; see README).
     revision: 'main',
     name: 'Florence-2 base',
     architecture: 'florence2',
     description: 'Captions and object detection: Count draws the boxes it finds. It does not answer free questions.',
     licence: 'MIT',
-    approxMB: 180,
     sessions: ['vision_encoder', 'embed_tokens', 'encoder_model', 'decoder_model_merged'],
     dtypes: {
       'webgpu-f16': { vision_encoder: 'fp16', embed_tokens: 'fp16', encoder_model: 'fp16', decoder_model_merged: 'q4' },
@@ -89,6 +104,35 @@ export const CATALOGUE: HubModel[] = [
       wasm: { vision_encoder: 'q4', embed_tokens: 'q4', encoder_model: 'q4', decoder_model_merged: 'q4' },
     },
     configFiles: ['config.json', 'generation_config.json', 'preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json'],
+    sizes: FLORENCE2_BASE_SIZES,
+    // 51289 x 768 float32 = 157.6 MB: the 158 MB embed_tokens.onnx of its listing.
+    embedding: { vocab: 51289, hidden: 768 },
+  },
+  {
+    id: 'LiquidAI/LFM2.5-VL-450M-ONNX',
+    // No commit SHA of this repo was found in public text (unverified; see README).
+    revision: 'main',
+    name: 'LFM2.5-VL 450M',
+    architecture: 'lfm2_vl',
+    // CountBench 73.3 against SmolVLM2-500M's 61.8, as issue #20 quotes the model card.
+    description: 'Liquid AI’s small vision model: captions, questions, and the best counting of the small ones.',
+    // The model card's front matter: license lfm1.0, license_link LICENSE (https://huggingface.co/LiquidAI/LFM2.5-VL-450M).
+    licence: 'LFM Open License v1.0',
+    licenceUrl: 'https://huggingface.co/LiquidAI/LFM2.5-VL-450M/blob/main/LICENSE',
+    sessions: ['vision_encoder', 'embed_tokens', 'decoder_model_merged'],
+    // fp16 vision and embeddings with a 4-bit decoder on WebGPU, as LiquidAI's transformers.js example for
+    // LFM2.5-VL-3B-ONNX loads it; on WASM the `lfm` crate's q4 set (q4 vision, fp16 embeddings: there is no
+    // embed_tokens_q4 in the repo).
+    dtypes: {
+      'webgpu-f16': { vision_encoder: 'fp16', embed_tokens: 'fp16', decoder_model_merged: 'q4' },
+      webgpu: { vision_encoder: 'fp32', embed_tokens: 'fp32', decoder_model_merged: 'q4' },
+      wasm: { vision_encoder: 'q4', embed_tokens: 'fp16', decoder_model_merged: 'q4' },
+    },
+    configFiles: ['config.json', 'generation_config.json', 'preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json'],
+    externalData: { except: ['onnx/embed_tokens.onnx'] },
+    sizes: LFM25_VL_450M_SIZES,
+    // Vocabulary 65,536 (model card), hidden 1024 (the `lfm` crate's config).
+    embedding: { vocab: 65536, hidden: 1024 },
   },
 ];
 
@@ -103,10 +147,29 @@ export function deviceKind(backend: { kind: 'webgpu' | 'wasm' }, shaderF16: bool
 
 const SUFFIX: Record<Dtype, string> = { fp32: '', fp16: '_fp16', q4: '_q4' };
 
-/** Every file a model needs on a device, as paths inside its repo. */
-export function modelFiles(model: HubModel, device: DeviceKind): string[] {
+/** The graph files of a model on a device, as paths inside its repo. */
+export function graphFiles(model: HubModel, device: DeviceKind): string[] {
   const dtypes = model.dtypes[device];
-  return [...model.configFiles, ...model.sessions.map((s) => `onnx/${s}${SUFFIX[dtypes[s] ?? 'fp32']}.onnx`)];
+  return model.sessions.map((s) => `onnx/${s}${SUFFIX[dtypes[s] ?? 'fp32']}.onnx`);
+}
+
+const hasExternalData = (model: HubModel, graph: string) => model.externalData !== undefined && !model.externalData.except.includes(graph);
+
+/** Every file a model needs on a device, as paths inside its repo: config files, graphs and their external data. */
+export function modelFiles(model: HubModel, device: DeviceKind): string[] {
+  const graphs = graphFiles(model, device);
+  return [...model.configFiles, ...graphs, ...graphs.filter((g) => hasExternalData(model, g)).map((g) => `${g}_data`)];
+}
+
+/** transformers.js' `use_external_data_format`: one `.onnx_data` chunk per graph that has one. */
+export function externalDataFormat(model: HubModel, device: DeviceKind): Record<string, number> {
+  return Object.fromEntries(graphFiles(model, device).filter((g) => hasExternalData(model, g)).map((g) => [g.slice('onnx/'.length), 1]));
+}
+
+/** What the repo's listing says a device's download weighs: the sum of its files, and how many files it gives no size for. */
+export function publishedDownload(model: HubModel, device: DeviceKind): { bytes: number; unknownFiles: number } {
+  const sizes = modelFiles(model, device).map((f) => model.sizes[f] ?? null);
+  return { bytes: sizes.reduce<number>((sum, s) => sum + (s ?? 0), 0), unknownFiles: sizes.filter((s) => s === null).length };
 }
 
 export const HUB_ENDPOINT = 'https://huggingface.co';
@@ -119,3 +182,11 @@ export function hubFile(repo: string, file: string, options: { endpoint?: string
   return { url: `${endpoint}/${repo}/resolve/${encodeURIComponent(revision)}/${path}`, repo, revision, file };
 }
 
+
+/** The published download, as the picker says it before a model is chosen: "about 335 MB", or what is known and what is not. */
+export function downloadEstimate(model: HubModel, device: DeviceKind): string {
+  const { bytes, unknownFiles } = publishedDownload(model, device);
+  if (unknownFiles === 0) return `about ${formatBytes(bytes)} to download`;
+  const known = bytes > 0 ? `over ${formatBytes(bytes)} to download; ` : '';
+  return `${known}${unknownFiles} of its files ${unknownFiles === 1 ? 'has' : 'have'} no published size (checked with the server when chosen)`;
+}

@@ -19,6 +19,7 @@ import {
 } from '../engine/vlm-engine';
 import { deviceKind, hubFile, modelFiles, type HubModel } from './catalogue';
 import { downloadFiles, planFiles } from '../files/download-list';
+import { fitWarning } from './device-fit';
 import type { FileStore } from '../files/file-store';
 import { HubVlm, rawImage, type RuntimeFiles } from './hub-vlm';
 import { answerLimit, florenceTaskToken, repetitionPenalty, taskQuestion, unsupportedReason } from './vlm-tasks';
@@ -53,7 +54,9 @@ export class HubEngine implements VlmEngine {
     const { device, targets } = this.targets();
     const plans = await planFiles(targets, { store: this.o.store, signal });
     const files = plans.map(({ t, stored, remote }) => ({ file: t.file, bytes: stored?.size ?? remote?.size ?? 0, cached: stored !== null }));
-    return { files, variant: device, loadsAtOnce: files.every((f) => f.cached) };
+    const total = files.reduce((sum, f) => sum + f.bytes, 0);
+    const warning = fitWarning(this.o.model, device, this.o.capabilities, total);
+    return { files, variant: device, loadsAtOnce: files.every((f) => f.cached), warning };
   }
 
   async load(onProgress: (progress: FileProgress) => void, signal?: AbortSignal): Promise<ModelInfo> {
@@ -66,7 +69,8 @@ export class HubEngine implements VlmEngine {
     const files = async (path: string) => {
       const url = byFile.get(path);
       const hit = url ? await store.get(url) : null;
-      return hit ? hit.bytes() : null;
+      // A handle on the stored bytes: transformers.js reads them once, with no copy of ours beside its own.
+      return hit ? hit.blob() : null;
     };
     await this.release();
     this.vlm = await HubVlm.load(model, files, device, runtime);
@@ -116,7 +120,8 @@ export class HubEngine implements VlmEngine {
       topP: options.topP,
       repetitionPenalty: repetitionPenalty(architecture),
     };
-    const answer = await this.vlm.answer(rawImage(upright.data, upright.width, upright.height), request, generation, onText, signal);
+    const keyed = { key: imageKey, image: rawImage(upright.data, upright.width, upright.height) };
+    const answer = await this.vlm.answer(keyed, request, generation, onText, signal);
     const prompt = architecture === 'florence2' ? florenceTaskToken(request.task) : taskQuestion(request);
     return { ...answer, prompt, task: request.task };
   }

@@ -6,28 +6,29 @@
  * Plain TypeScript: runs in the worker and in Node tests.
  */
 import {
+  AutoModelForImageTextToText,
   AutoModelForVision2Seq,
   AutoProcessor,
+  DynamicCache,
   Florence2ForConditionalGeneration,
   InterruptableStoppingCriteria,
   RawImage,
   TextStreamer,
-  env,
   type PreTrainedModel,
   type Processor,
   type Tensor,
 } from '@huggingface/transformers';
 import type { Answer, StopReason } from '../engine/language-model';
-import type { DeviceKind, HubModel } from './catalogue';
+import { externalDataFormat, type DeviceKind, type HubModel } from './catalogue';
 import type { TaskRequest } from '../engine/prompt';
 import type { Box } from '../engine/vlm-engine';
+import { asFloat32, configureTransformers, type RepoFiles, type RuntimeFiles } from './transformers-env';
 import { detectionAnswer, florenceTaskToken, parseFlorenceBoxes, taskQuestion, unsupportedReason } from './vlm-tasks';
 
-/** A file of the model's repo by its path there (`onnx/decoder_model_merged_q4.onnx`), or null when the repo has none. */
-export type RepoFiles = (path: string) => Promise<Blob | Uint8Array | null>;
+export type { RepoFiles, RuntimeFiles } from './transformers-env';
 
 export interface HubAnswer extends Answer {
-  /** What the vision encoder took for this answer. */
+  /** What the vision encoder took for this image (when it first saw it: later answers reuse the features). */
   encodeMs: number;
   /** Florence-2's detections, for Count and Identify. */
   boxes?: Box[];
@@ -40,73 +41,81 @@ export interface HubGenerationOptions {
   repetitionPenalty?: number;
 }
 
-export interface RuntimeFiles {
-  /** Where transformers.js runs the graphs: the browser's backend, or `cpu` (onnxruntime-node) in Node. */
-  device: 'webgpu' | 'wasm' | 'cpu';
-  /** onnxruntime-web's asyncify build, served by the app itself (never a CDN: the app runs offline). */
-  wasmPaths?: { mjs: string; wasm: string };
-  threads?: number;
+/** An image and the key it is known by: a follow-up on the same key reuses what was made of it. */
+export interface KeyedImage {
+  key: string;
+  image: RawImage;
 }
 
-/** Any URL transformers.js asks for; only the part after `/resolve/{revision}/` matters. */
-const ENDPOINT = 'https://hub.local/';
-
-/** Returns a function that drops the reads kept for loading, once the sessions hold the graphs. */
-function configureTransformers(files: RepoFiles, runtime: RuntimeFiles): () => void {
-  env.allowLocalModels = false;
-  env.allowRemoteModels = true;
-  env.remoteHost = ENDPOINT;
-  env.useBrowserCache = false;
-  env.useFSCache = false;
-  env.useWasmCache = false;
-  // Files come through the cache interface, which transformers.js reads the same way in a worker and in Node.
-  // It asks twice for each file it loads: keep the read until the second ask.
-  const reads = new Map<string, Promise<Blob | Uint8Array | null>>();
-  const read = (key: string) => {
-    const path = decodeURIComponent(key.split('/resolve/')[1]?.split('/').slice(1).join('/') ?? '');
-    if (!path) return Promise.resolve(null);
-    const pending = reads.get(path) ?? files(path);
-    reads.set(path, pending);
-    return pending;
-  };
-  env.useCustomCache = true;
-  env.customCache = {
-    async match(key: string) {
-      const body = await read(key);
-      return body ? new Response(body as BodyInit) : undefined;
-    },
-    async put() {},
-  };
-  // What the cache has not got, the repo has not got either: never the network.
-  env.fetch = async () => new Response('Entry not found', { status: 404 });
-  const onnx = env.backends.onnx;
-  if (onnx.wasm) {
-    if (runtime.wasmPaths) onnx.wasm.wasmPaths = runtime.wasmPaths;
-    if (runtime.threads) onnx.wasm.numThreads = runtime.threads;
-  }
-  return () => reads.clear();
+/** What the processor and the vision encoder made of an image, kept for follow-ups. */
+interface SeenImage {
+  pixels: Promise<unknown> | null;
+  features: Promise<Tensor> | null;
+  /** The cache of the prompt up to the image's last token, keyed by those tokens. */
+  prefix: { key: string; cache: Record<string, Tensor> } | null;
+  /** What encoding it took, reported again with each answer from the kept features (as GVT-tiny's engine does). */
+  encodeMs: number;
 }
+
+/** Images whose vision features are kept. */
+const IMAGES_KEPT = 3;
+
+type Callable = ((...args: unknown[]) => Promise<unknown>) & { config?: unknown };
 
 export class HubVlm {
+  private readonly seen = new Map<string, SeenImage>();
+
   private constructor(
     readonly model: HubModel,
     private readonly processor: Processor,
     private readonly network: PreTrainedModel,
+    /** On WebGPU transformers.js keeps caches in GPU buffers and disposes those it replaces: no prefix is kept there. */
+    private readonly keepsPrefix: boolean,
   ) {}
 
   /** `dtypes` picks the weight files (fp16 only on adapters with shader-f16); `runtime.device` where they run. */
   static async load(model: HubModel, files: RepoFiles, dtypes: DeviceKind, runtime: RuntimeFiles): Promise<HubVlm> {
     const loaded = configureTransformers(files, runtime);
-    const options = { revision: model.revision, device: runtime.device, dtype: model.dtypes[dtypes] };
+    const options = {
+      revision: model.revision,
+      device: runtime.device,
+      dtype: model.dtypes[dtypes],
+      // From the catalogue, not the repo's config: the app fetched exactly these `.onnx_data` files.
+      use_external_data_format: externalDataFormat(model, dtypes),
+    };
     const processor = await AutoProcessor.from_pretrained(model.id, { revision: model.revision });
-    const loader = model.architecture === 'florence2' ? Florence2ForConditionalGeneration : AutoModelForVision2Seq;
+    const loader = {
+      florence2: Florence2ForConditionalGeneration,
+      smolvlm: AutoModelForVision2Seq,
+      lfm2_vl: AutoModelForImageTextToText,
+    }[model.architecture];
     const network = await loader.from_pretrained(model.id, options);
     loaded();
-    return new HubVlm(model, processor, network as PreTrainedModel);
+    return new HubVlm(model, processor, network as PreTrainedModel, runtime.device !== 'webgpu');
+  }
+
+  /**
+   * What is kept of `key`'s image. Features are small and kept for IMAGES_KEPT images; the tiles (about 45 MB
+   * for SmolVLM's 13) and the prefix cache (tens of MB with real weights) for the image asked about last only.
+   */
+  private seenImage(key: string): { entry: SeenImage; reused: boolean } {
+    for (const [other, entry] of this.seen) {
+      if (other !== key) Object.assign(entry, { pixels: null, prefix: null });
+    }
+    const kept = this.seen.get(key);
+    if (kept) {
+      this.seen.delete(key);
+      this.seen.set(key, kept);
+      return { entry: kept, reused: kept.features !== null || kept.prefix !== null };
+    }
+    const entry: SeenImage = { pixels: null, features: null, prefix: null, encodeMs: 0 };
+    this.seen.set(key, entry);
+    while (this.seen.size > IMAGES_KEPT) this.seen.delete(this.seen.keys().next().value!);
+    return { entry, reused: false };
   }
 
   async answer(
-    image: RawImage,
+    { key, image }: KeyedImage,
     request: TaskRequest,
     options: HubGenerationOptions,
     onToken: (text: string) => void,
@@ -115,36 +124,30 @@ export class HubVlm {
     const unsupported = unsupportedReason(this.model.architecture, request.task);
     if (unsupported) throw new Error(unsupported);
     const started = performance.now();
-    let encodeMs = 0;
-    const network = this.network as PreTrainedModel & { encode_image(inputs: unknown): Promise<unknown> };
-    const encodeImage = network.encode_image.bind(network);
-    network.encode_image = async (inputs: unknown) => {
-      const t0 = performance.now();
-      const features = await encodeImage(inputs);
-      encodeMs += performance.now() - t0;
-      return features;
-    };
-
+    const { entry, reused } = this.seenImage(key);
     const florence = this.model.architecture === 'florence2';
-    const inputs = florence ? await this.florenceInputs(image, request) : await this.smolvlmInputs(image, request);
-    const promptLength = florence ? 0 : (inputs.input_ids as Tensor).dims.at(-1)!;
-
+    const restore = this.keepImageWork(entry);
+    let output: Tensor;
+    let promptLength = 0;
+    let prefix = { length: 0, reused: false };
     let firstTokenAt = 0;
-    const streamer = new TextStreamer(this.processor.tokenizer!, {
-      skip_prompt: !florence,
-      skip_special_tokens: true,
-      callback_function: (text: string) => {
-        if (text) onToken(text);
-      },
-      token_callback_function: () => {
-        firstTokenAt ||= performance.now();
-      },
-    });
     const stopper = new InterruptableStoppingCriteria();
     const abort = () => stopper.interrupt();
     signal?.addEventListener('abort', abort);
-    let output: Tensor;
     try {
+      let inputs = florence ? await this.florenceInputs(image, request) : await this.chatInputs(image, request);
+      if (!florence) promptLength = (inputs.input_ids as Tensor).dims.at(-1)!;
+      if (!florence && this.keepsPrefix) ({ inputs, prefix } = await this.withPrefixCache(entry, inputs));
+      const streamer = new TextStreamer(this.processor.tokenizer!, {
+        skip_prompt: !florence,
+        skip_special_tokens: true,
+        callback_function: (text: string) => {
+          if (text) onToken(text);
+        },
+        token_callback_function: () => {
+          firstTokenAt ||= performance.now();
+        },
+      });
       output = (await this.network.generate({
         ...inputs,
         max_new_tokens: options.maxNewTokens,
@@ -158,7 +161,7 @@ export class HubVlm {
       } as Parameters<PreTrainedModel['generate']>[0])) as Tensor;
     } finally {
       signal?.removeEventListener('abort', abort);
-      network.encode_image = encodeImage;
+      restore();
     }
     const ended = performance.now();
 
@@ -170,8 +173,9 @@ export class HubVlm {
     const stopReason: StopReason = signal?.aborted ? 'cancelled' : lastIsEos ? 'eos' : 'max_tokens';
     const firstTokenMs = (firstTokenAt || ended) - started;
     const stats = {
-      prefixReused: false,
-      prefillTokens: promptLength,
+      prefixReused: prefix.reused,
+      imageReused: reused,
+      prefillTokens: promptLength - (prefix.reused ? prefix.length : 0),
       prefillMs: firstTokenMs,
       firstTokenMs,
       newTokens: newIds.length,
@@ -182,17 +186,78 @@ export class HubVlm {
     if (florence && (request.task === 'count' || request.task === 'identify')) {
       const raw = tokenizer.decode(newIds, { skip_special_tokens: false });
       const { text, found } = detectionAnswer(request, parseFlorenceBoxes(raw, image.width, image.height));
-      return { text, tokenIds: newIds, stats, encodeMs, boxes: found };
+      return { text, tokenIds: newIds, stats, encodeMs: entry.encodeMs, boxes: found };
     }
     const text = tokenizer.decode(newIds, { skip_special_tokens: true }).trim();
-    return { text, tokenIds: newIds, stats, encodeMs };
+    return { text, tokenIds: newIds, stats, encodeMs: entry.encodeMs };
   }
 
-  private async smolvlmInputs(image: RawImage, request: TaskRequest): Promise<Record<string, unknown>> {
+  /**
+   * Makes the processor's tiling and the vision encoder's features of `entry`'s image happen once (a failure is
+   * not kept), and float16 outputs float32. Returns what puts transformers.js back as it was.
+   */
+  private keepImageWork(entry: SeenImage): () => void {
+    const network = this.network as PreTrainedModel & {
+      encode_image(inputs: unknown): Promise<Tensor>;
+      encode_text(inputs: unknown): Promise<Tensor>;
+    };
+    const [encodeImage, encodeText] = [network.encode_image.bind(network), network.encode_text.bind(network)];
+    network.encode_image = (inputs: unknown) =>
+      (entry.features ??= (async () => {
+        const t0 = performance.now();
+        const features = asFloat32(await encodeImage(inputs));
+        entry.encodeMs = performance.now() - t0;
+        return features;
+      })().catch((error) => Promise.reject((entry.features = null, error))));
+    network.encode_text = async (inputs: unknown) => asFloat32(await encodeText(inputs));
+    const processor = this.processor as Processor & { components: { image_processor: Callable } };
+    const imageProcessor = processor.components.image_processor;
+    const keptPixels: Callable = (...args) => (entry.pixels ??= imageProcessor(...args).catch((error) => Promise.reject((entry.pixels = null, error))));
+    keptPixels.config = imageProcessor.config;
+    processor.components.image_processor = keptPixels;
+    return () => {
+      network.encode_image = encodeImage;
+      network.encode_text = encodeText;
+      processor.components.image_processor = imageProcessor;
+    };
+  }
+
+  /**
+   * The prompt up to its last image token is the same for every question about an image: its cache
+   * (past_key_values) is made once, by a one-token generate over it, and each answer continues from a copy, so
+   * only the question is prefilled. transformers.js then takes only the tokens past the cache and no pixels.
+   */
+  private async withPrefixCache(entry: SeenImage, inputs: Record<string, unknown>) {
+    const ids = inputs.input_ids as Tensor;
+    const row = Array.from(ids.data as BigInt64Array);
+    const imageToken = BigInt((this.network.config as unknown as { image_token_id: number }).image_token_id);
+    const length = row.lastIndexOf(imageToken) + 1;
+    const key = row.slice(0, length).join(',');
+    if (length === 0 || length === row.length) return { inputs, prefix: { length: 0, reused: false } };
+    const reused = entry.prefix?.key === key;
+    if (!reused) {
+      const mask = inputs.attention_mask as Tensor;
+      const head = { ...inputs, input_ids: ids.slice(null, [0, length]), attention_mask: mask.slice(null, [0, length]) };
+      const { past_key_values } = (await this.network.generate({
+        ...head,
+        max_new_tokens: 1,
+        do_sample: false,
+        return_dict_in_generate: true,
+      } as Parameters<PreTrainedModel['generate']>[0])) as unknown as { past_key_values: Record<string, Tensor> };
+      entry.prefix = { key, cache: { ...past_key_values } };
+    }
+    const cache = new DynamicCache({ ...entry.prefix!.cache });
+    return { inputs: { input_ids: ids, attention_mask: inputs.attention_mask, past_key_values: cache }, prefix: { length, reused } };
+  }
+
+  /** SmolVLM and LFM2-VL: the chat template around an image and the question, then the processor. */
+  private async chatInputs(image: RawImage, request: TaskRequest): Promise<Record<string, unknown>> {
     const messages = [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: taskQuestion(request) }] }];
     const prompt = this.processor.apply_chat_template(messages as never, { add_generation_prompt: true }) as string;
-    // One global view per image: splitting a photo into 512 px tiles multiplies the visual tokens (and the wait on WASM) by up to 17.
-    return (await this.processor(prompt, [image], { do_image_splitting: false })) as Record<string, unknown>;
+    // The repos' own processing: splitting on (preprocessor_config.json), so a photo is 512 px tiles plus a global
+    // view, as real weights were trained. Lfm2VlProcessor takes the images first, Idefics3Processor the text.
+    const inputs = this.model.architecture === 'lfm2_vl' ? await this.processor(image, prompt) : await this.processor(prompt, [image]);
+    return inputs as Record<string, unknown>;
   }
 
   private async florenceInputs(image: RawImage, request: TaskRequest): Promise<Record<string, unknown>> {
@@ -202,6 +267,7 @@ export class HubVlm {
   }
 
   async release(): Promise<void> {
+    this.seen.clear();
     await this.network.dispose();
   }
 }

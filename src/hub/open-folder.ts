@@ -62,7 +62,8 @@ async function byConfig(files: FolderFile[]): Promise<Found[]> {
     }
     const base = config.path.slice(0, config.path.length - 'config.json'.length);
     const type = json.model_type;
-    if (type === 'florence2') found.push({ model: CATALOGUE.find((m) => m.architecture === 'florence2')!, base });
+    const only = CATALOGUE.find((m) => m.architecture === type && type !== 'smolvlm');
+    if (only) found.push({ model: only, base });
     else if (type === 'idefics3' || type === 'smolvlm') {
       // The two SmolVLMs share file names; the real 500M has a 960-wide text model, the 256M a 576-wide one.
       const smol = CATALOGUE.filter((m) => m.architecture === 'smolvlm');
@@ -94,7 +95,7 @@ export async function openModelFolder(
   if (found.length === 0) {
     throw new FolderError(
       `This folder holds no model from the catalogue: it needs a config.json of ${CATALOGUE.map((m) => m.name).join(', ')} ` +
-        `(the repo's files, or a folder \`npm run models:pull\` filled, with ${CATALOGUE[0].id}/resolve/main/ inside).`,
+        `(the repo's files, or a folder \`npm run models:pull\` filled, with ${CATALOGUE[0].id}/resolve/${CATALOGUE[0].revision}/ inside).`,
     );
   }
   let best: { found: Found; missing: string[]; device: DeviceKind } | null = null;

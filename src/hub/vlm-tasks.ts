@@ -47,10 +47,11 @@ export function florenceTaskToken(task: HubTask): '<MORE_DETAILED_CAPTION>' | '<
  * MultiModal/Florence_2.py).
  */
 const MAX_NEW_TOKENS = 1024;
-const SMOLVLM_REPETITION_PENALTY = 1.1;
+/** SmolVLM's demo uses 1.1; LFM2.5-VL's card recommends 1.05 (https://huggingface.co/LiquidAI/LFM2.5-VL-450M). */
+const REPETITION_PENALTY: Partial<Record<HubArchitecture, number>> = { smolvlm: 1.1, lfm2_vl: 1.05 };
 
 export function repetitionPenalty(architecture: HubArchitecture): number | undefined {
-  return architecture === 'smolvlm' ? SMOLVLM_REPETITION_PENALTY : undefined;
+  return REPETITION_PENALTY[architecture];
 }
 
 /**

@@ -67,7 +67,7 @@ export class FsFileStore implements FileStore {
       // Written only after it was verified, and only under its final name by a rename.
       verified: 'size',
     };
-    return { info, bytes: async () => new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+    return { info, bytes: async () => new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), blob: async () => new Blob([bytes]) };
   }
 
   async put(info: StoredFile, bytes: Uint8Array): Promise<void> {

@@ -8,7 +8,7 @@ function Stats({ stats }: { stats: NonNullable<Message['stats']> }) {
   return (
     <p className="stats" data-testid="stats">
       {stats.backend} · vision encode {Math.round(stats.encodeMs)} ms · {Math.round(stats.firstTokenMs)} ms to first token
-      {stats.prefixReused ? ' (image prefix reused)' : ''} · {rate.toFixed(1)} tokens/s · {stats.newTokens} tokens
+      {stats.prefixReused ? ' (image prefix reused)' : stats.imageReused ? ' (image reused)' : ''} · {rate.toFixed(1)} tokens/s · {stats.newTokens} tokens
       {stats.stopReason === 'cancelled' ? ' · stopped' : ''}
     </p>
   );

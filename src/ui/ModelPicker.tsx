@@ -1,5 +1,5 @@
 import { useState, type ChangeEvent } from 'react';
-import { CATALOGUE } from '../hub/catalogue';
+import { CATALOGUE, deviceKind, downloadEstimate } from '../hub/catalogue';
 import { useAppStore } from '../store/app-store';
 import { formatBytes } from '../format';
 
@@ -11,6 +11,7 @@ export function ModelPicker() {
   const plan = useAppStore((s) => s.plan);
   const stored = useAppStore((s) => s.stored);
   const status = useAppStore((s) => s.modelStatus);
+  const loaded = useAppStore((s) => s.model);
   const chooseModel = useAppStore((s) => s.chooseModel);
   const download = useAppStore((s) => s.downloadModel);
   const cancel = useAppStore((s) => s.cancelDownload);
@@ -30,6 +31,8 @@ export function ModelPicker() {
     await openModelFolder(picked.map((f) => ({ path: f.webkitRelativePath || f.name, read: async () => new Uint8Array(await f.arrayBuffer()) })));
     setOpening(false);
   };
+  // The files a Hub model would get here: those for the backend the loaded model runs on (WASM until one has loaded).
+  const device = loaded ? deviceKind(loaded.backend, loaded.capabilities.shaderF16) : 'wasm';
   const toFetch = plan ? plan.files.filter((f) => !f.cached).reduce((sum, f) => sum + f.bytes, 0) : 0;
 
   return (
@@ -45,8 +48,15 @@ export function ModelPicker() {
         <label className="model-choice" key={m.id}>
           <input type="radio" name="model" aria-label={m.name} aria-describedby={`model-${m.id}`} checked={current === m.id} onChange={() => void chooseModel(m.id)} />
           <span id={`model-${m.id}`}>
-            <strong>{m.name}</strong> · {m.description} · licence {m.licence} ·{' '}
-            {cachedBytes(m.id) > 0 ? `${formatBytes(cachedBytes(m.id))} stored on this device` : `about ${m.approxMB} MB to download`}
+            <strong>{m.name}</strong> · {m.description} · licence{' '}
+            {m.licenceUrl ? (
+              <a href={m.licenceUrl} target="_blank" rel="noreferrer">
+                {m.licence}
+              </a>
+            ) : (
+              m.licence
+            )}{' '}
+            · {cachedBytes(m.id) > 0 ? `${formatBytes(cachedBytes(m.id))} stored on this device` : downloadEstimate(m, device)}
           </span>
         </label>
       ))}
@@ -69,6 +79,11 @@ export function ModelPicker() {
               ? ` · ${plan.files.length} files for ${plan.variant}: ${toFetch > 0 ? `${formatBytes(toFetch)} to download` : 'all stored on this device'}`
               : ' · checking the download size…'}
           </p>
+          {plan?.warning && (
+            <p className="fit-warning" role="note" data-testid="fit-warning">
+              {plan.warning}
+            </p>
+          )}
           <div className="actions">
             {status === 'loading' && (
               <button type="button" className="secondary" onClick={cancel}>

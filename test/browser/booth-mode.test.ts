@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { main as pull } from '../../scripts/models-pull';
+import { findHubModel } from '../../src/hub/catalogue';
 import { launchChromium, recordConsole } from '../support/browser';
 import { HUB_FIXTURES } from '../support/build-hub-fixtures';
 import { startHubServer } from '../support/hub-server';
@@ -85,7 +86,11 @@ describe('booth mode', () => {
     await answerDone(page);
     expect((await answerText(page)).length, logs.join('\n')).toBeGreaterThan(0);
     const origin = new URL(appUrl).origin;
-    expect(requests.filter((u) => u.includes('/resolve/main/')).every((u) => u.startsWith(`${origin}/models/HuggingFaceTB/SmolVLM-256M-Instruct/resolve/main/`))).toBe(true);
+    // Every file from the app's own origin, at the commit the catalogue pins.
+    const pinned = `/resolve/${findHubModel('HuggingFaceTB/SmolVLM-256M-Instruct')!.revision}/`;
+    const fetched = requests.filter((u) => u.includes(pinned));
+    expect(fetched.length).toBeGreaterThan(0);
+    expect(fetched.every((u) => u.startsWith(`${origin}/models/HuggingFaceTB/SmolVLM-256M-Instruct${pinned}`))).toBe(true);
     expect(requests.filter((u) => u.includes('huggingface.co'))).toEqual([]);
   });
 

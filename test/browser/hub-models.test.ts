@@ -4,7 +4,8 @@
  * repos built by tools/hub_fixtures: pick SmolVLM, see its size, watch it
  * download through a dropped connection, ask about a real photo, reload with
  * the server stopped and the network off and still get answers; Florence-2 counts by drawing
- * boxes; a damaged file is refused and a retry resumes.
+ * boxes; a damaged file is refused and a retry resumes; LFM2.5-VL, its licence shown, downloads with its
+ * external-data files, answers, and answers again offline after a reload.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,6 +42,29 @@ const choice = (name: string) => page.locator('label.model-choice').filter({ has
 async function uploadPhoto(): Promise<void> {
   await page.getByLabel('Upload image').setInputFiles(PHOTO);
   await page.getByRole('img', { name: /chelsea\.png/ }).waitFor();
+}
+
+/** With the Hub server stopped and the network off: a reload reopens `name` from the cache, and it captions the photo. */
+async function captionOffline(name: string): Promise<void> {
+  await hub.stop();
+  await page.context().setOffline(true);
+  try {
+    await page.reload();
+    await status()
+      .getByText(`${name} ready`)
+      .waitFor({ timeout: 120_000 })
+      .catch(async (e) => {
+        throw new Error(`${e}\n${await page.locator('body').innerText()}\n${logs.join('\n')}`);
+      });
+    expect(await page.getByTestId('hub-download').textContent()).toMatch(/all stored on this device/);
+    await uploadPhoto();
+    await page.getByRole('button', { name: 'Caption' }).click();
+    await answerDone(page);
+    expect((await answerText(page)).length).toBeGreaterThan(0);
+  } finally {
+    await page.context().setOffline(false);
+    await hub.start();
+  }
 }
 
 beforeAll(async () => {
@@ -81,30 +105,21 @@ describe('a Hub model from a local Hub', () => {
     await ask(page, 'What animal is this?');
     await answerDone(page);
     expect((await answerText(page)).length, logs.join('\n')).toBeGreaterThan(0);
-    expect(await lastAnswer(page).getByTestId('stats').textContent()).toMatch(/WASM, \d threads? · vision encode \d+ ms · \d+ ms to first token/);
+    const first = (await lastAnswer(page).getByTestId('stats').textContent())!;
+    expect(first).toMatch(/WASM, \d threads? · vision encode \d+ ms · \d+ ms to first token · /);
+
+    // A follow-up continues from the cache of the prompt up to the photo's last image token: its first token comes sooner.
+    await ask(page, 'What colour is it?');
+    await answerDone(page);
+    const followUp = (await lastAnswer(page).getByTestId('stats').textContent())!;
+    expect(followUp).toMatch(/\d+ ms to first token \(image prefix reused\)/);
+    const firstToken = (stats: string) => Number(/(\d+) ms to first token/.exec(stats)![1]);
+    expect(firstToken(followUp)).toBeLessThan(firstToken(first));
   });
 
   it('reloads with the Hub server stopped and the network off, and still answers from the cache', async () => {
     await page.getByTestId('offline-status').getByText('Works offline').waitFor({ timeout: 120_000 });
-    await hub.stop();
-    await page.context().setOffline(true);
-    try {
-      await page.reload();
-      await status()
-        .getByText('SmolVLM 256M ready')
-        .waitFor({ timeout: 120_000 })
-        .catch(async (e) => {
-          throw new Error(`${e}\n${await page.locator('body').innerText()}\n${logs.join('\n')}`);
-        });
-      expect(await page.getByTestId('hub-download').textContent()).toMatch(/all stored on this device/);
-      await uploadPhoto();
-      await page.getByRole('button', { name: 'Caption' }).click();
-      await answerDone(page);
-      expect((await answerText(page)).length).toBeGreaterThan(0);
-    } finally {
-      await page.context().setOffline(false);
-      await hub.start();
-    }
+    await captionOffline('SmolVLM 256M');
   });
 
   it('counts with Florence-2 by drawing the boxes it found, and says why it cannot answer free questions', async () => {
@@ -147,7 +162,8 @@ describe('a Hub model from a local Hub', () => {
   it('deletes a model from the device', async () => {
     await page.getByRole('button', { name: 'Delete SmolVLM 500M from this device' }).click();
     await status().getByText(/GVT-tiny.*ready/).waitFor({ timeout: 120_000 });
-    await choice('SmolVLM 500M').getByText(/about \d+ MB to download/).waitFor();
+    // Its onnx/ listing was not found in public text: the picker says what is known and that the rest is asked.
+    await choice('SmolVLM 500M').getByText(/over [\d.]+ MB to download; 3 of its files have no published size/).waitFor();
     expect(await choice('SmolVLM 256M').textContent()).toMatch(/stored on this device/);
   });
 
@@ -168,5 +184,37 @@ describe('a Hub model from a local Hub', () => {
     await alert.getByRole('button', { name: 'Try SmolVLM 500M again' }).click();
     await status().getByText('SmolVLM 500M ready').waitFor({ timeout: 180_000 });
     expect(hub.log.some((r) => r.method === 'GET' && r.range?.startsWith('bytes=') && !r.range.startsWith('bytes=0-'))).toBe(true);
+  });
+
+  it('shows LFM2.5-VL’s licence, downloads it with its .onnx_data files, answers, and answers offline after a reload', async () => {
+    hub.reset();
+    // A fresh page, once the remembered model (the previous test's) has loaded: while it loads, the rows of its
+    // progress move the picker's radios.
+    await page.goto(appUrl);
+    await status().getByText('SmolVLM 500M ready').waitFor({ timeout: 120_000 });
+    const lfm = choice('LFM2.5-VL 450M');
+    const licence = lfm.getByRole('link', { name: 'LFM Open License v1.0' });
+    expect(await licence.getAttribute('href')).toBe('https://huggingface.co/LiquidAI/LFM2.5-VL-450M/blob/main/LICENSE');
+    // A long wait: on a loaded 2-core machine this check has waited over 30 s for the radio to hold still.
+    await radio('LFM2.5-VL 450M').check({ timeout: 120_000 });
+    const panel = page.getByTestId('hub-download');
+    await panel
+      .getByText(/files for wasm: .* to download/)
+      .waitFor()
+      .catch(async (e) => {
+        throw new Error(`${e}\n${await page.locator('body').innerText()}\n${logs.join('\n')}`);
+      });
+    expect(await panel.textContent()).toContain(`${formatBytes(wasmBytes('LiquidAI/LFM2.5-VL-450M-ONNX'))} to download`);
+    await panel.getByRole('button', { name: /^Download/ }).click();
+    await status().getByText('LFM2.5-VL 450M ready').waitFor({ timeout: 180_000 });
+    const fetched = hub.log.filter((r) => r.method === 'GET').map((r) => r.path.split('/resolve/main/')[1]);
+    expect(fetched).toEqual(expect.arrayContaining(['onnx/vision_encoder_q4.onnx_data', 'onnx/embed_tokens_fp16.onnx_data', 'onnx/decoder_model_merged_q4.onnx_data']));
+
+    await uploadPhoto();
+    await ask(page, 'How many cats are there?');
+    await answerDone(page);
+    expect((await answerText(page)).length, logs.join('\n')).toBeGreaterThan(0);
+
+    await captionOffline('LFM2.5-VL 450M');
   });
 });

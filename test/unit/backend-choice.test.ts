@@ -12,6 +12,8 @@ const caps = (change: Partial<Capabilities>): Capabilities => ({
   shaderF16: false,
   crossOriginIsolated: true,
   cores: 2,
+  deviceMemoryGB: null,
+  gpuMaxBufferBytes: null,
   ...change,
 });
 

@@ -21,7 +21,7 @@ class MemoryStore implements FileStore {
   partials = new Map<string, { info: PartialFile; bytes: Uint8Array }>();
   async get(url: string) {
     const hit = this.files.get(url);
-    return hit ? { info: hit.info, bytes: async () => hit.bytes } : null;
+    return hit ? { info: hit.info, bytes: async () => hit.bytes, blob: async () => new Blob([hit.bytes as Uint8Array<ArrayBuffer>]) } : null;
   }
   async put(info: StoredFile, bytes: Uint8Array) {
     this.files.set(info.url, { info, bytes });

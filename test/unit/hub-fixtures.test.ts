@@ -28,6 +28,7 @@ import { buildHubFixtures, HUB_FIXTURES, type HubFixtures } from '../support/bui
 const PHOTO = '/usr/lib/python3/dist-packages/skimage/data/chelsea.png';
 const SMOLVLM = ['HuggingFaceTB/SmolVLM-256M-Instruct', 'HuggingFaceTB/SmolVLM-500M-Instruct'];
 const FLORENCE = 'onnx-community/Florence-2-base-ft';
+const LFM = 'LiquidAI/LFM2.5-VL-450M-ONNX';
 /** Uniform dtypes (every file variant), and the mixes the app's catalogue uses: fp16 or fp32 encoders, 4-bit decoder. */
 const dtypes = (encoders: string[]): [string, string | Record<string, string>][] => [
   ['q4', 'q4'],
@@ -67,7 +68,7 @@ const ids = (t: Tensor) => Array.from(t.data as BigInt64Array, Number);
 
 describe('fixtures.json', () => {
   it('lists exactly the files of each repo folder, with their sizes and sha256', () => {
-    expect(Object.keys(fixtures.repos).sort()).toEqual([...SMOLVLM, FLORENCE].sort());
+    expect(Object.keys(fixtures.repos).sort()).toEqual([...SMOLVLM, FLORENCE, LFM].sort());
     for (const [repo, { files, total_size }] of Object.entries(fixtures.repos)) {
       const dir = join(HUB_FIXTURES, repo);
       const onDisk = walk(dir).map((f) => relative(dir, f).split(sep).join('/')).sort();

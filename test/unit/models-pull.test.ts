@@ -28,7 +28,8 @@ async function pull(...args: string[]) {
   return { code, out: lines.join('\n'), err: errors.join('\n') };
 }
 
-const dir = () => join(out, ID, 'resolve', 'main');
+// The catalogue's pin: a commit SHA where one was published.
+const dir = () => join(out, ID, 'resolve', findHubModel(ID)!.revision);
 
 beforeAll(async () => {
   hub = await startHubServer(HUB_FIXTURES);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerLimit, detectionAnswer, matchingBoxes, parseFlorenceBoxes, singular, taskQuestion, unsupportedReason } from '../../src/hub/vlm-tasks';
+import { answerLimit, detectionAnswer, repetitionPenalty, matchingBoxes, parseFlorenceBoxes, singular, taskQuestion, unsupportedReason } from '../../src/hub/vlm-tasks';
 
 describe('Florence-2 detections', () => {
   it('turns <OD> location bins into boxes in image pixels, repeating a left-out label', () => {
@@ -49,5 +49,7 @@ describe('answer length', () => {
     expect(answerLimit('florence2', 'caption', 64)).toBe(64);
     expect(answerLimit('smolvlm', 'count', 64)).toBe(64);
     expect(answerLimit('smolvlm', 'vqa')).toBe(1024);
+    // Each model's own repetition penalty: SmolVLM's demo, LFM2.5-VL's card; Florence-2's examples set none.
+    expect([repetitionPenalty('smolvlm'), repetitionPenalty('lfm2_vl'), repetitionPenalty('florence2')]).toEqual([1.1, 1.05, undefined]);
   });
 });

@@ -1,9 +1,10 @@
-"""Writes tiny random-weight stand-ins for three Hugging Face Hub repos, in
+"""Writes tiny random-weight stand-ins for four Hugging Face Hub repos, in
 their real file layouts, plus DIR/fixtures.json (every file's size and sha256):
 
   DIR/HuggingFaceTB/SmolVLM-256M-Instruct/
   DIR/HuggingFaceTB/SmolVLM-500M-Instruct/
   DIR/onnx-community/Florence-2-base-ft/
+  DIR/LiquidAI/LFM2.5-VL-450M-ONNX/
 
   PYTHONPATH=training:tools OMP_NUM_THREADS=2 /usr/bin/python3 -m hub_fixtures.make_hub_fixtures --out DIR
 
@@ -26,9 +27,9 @@ if __package__ in (None, ""):  # run as a file: PYTHONPATH=training python3 tool
 
 import torch  # noqa: E402
 
-from . import florence2, smolvlm  # noqa: E402
+from . import florence2, lfm2_vl, smolvlm  # noqa: E402
 
-REPOS = list(smolvlm.VARIANTS) + [florence2.REPO]
+REPOS = list(smolvlm.VARIANTS) + [florence2.REPO, lfm2_vl.REPO]
 
 
 def file_list(folder):
@@ -51,7 +52,8 @@ def build_all(out):
     for repo in REPOS:
         folder = os.path.join(out, *repo.split("/"))
         shutil.rmtree(folder, ignore_errors=True)
-        summary[repo] = florence2.build(folder) if repo == florence2.REPO else smolvlm.build(folder, repo)
+        builders = {florence2.REPO: florence2.build, lfm2_vl.REPO: lfm2_vl.build}
+        summary[repo] = builders[repo](folder) if repo in builders else smolvlm.build(folder, repo)
         files = file_list(folder)
         manifest["repos"][repo] = {"files": files, "total_size": sum(f["size"] for f in files)}
     with open(os.path.join(out, "fixtures.json"), "w", encoding="utf-8", newline="\n") as f:

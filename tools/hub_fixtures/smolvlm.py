@@ -14,6 +14,7 @@ import os
 import torch
 from torch import nn
 
+from .decoder_parts import Embed, RMSNorm, grouped_attention
 from .onnx_tools import export, save_variants
 from .smolvlm_repo import ROPE_THETA, SCALE_FACTOR, VISION, VOCAB_SIZE, config_files, image_seq_len, tokenizer_files
 
@@ -89,20 +90,6 @@ class VisionEncoder(nn.Module):
 # --------------------------------------------------------------------------- text
 
 
-class RMSNorm(nn.Module):
-    def __init__(self, d, eps=1e-5):
-        super().__init__()
-        self.weight, self.eps = nn.Parameter(torch.ones(d)), eps
-
-    def forward(self, x):
-        return self.weight * (x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps))
-
-
-def rotate_half(x):
-    half = x.shape[-1] // 2
-    return torch.cat([-x[..., half:], x[..., :half]], dim=-1)
-
-
 class DecoderLayer(nn.Module):
     def __init__(self, cfg):
         super().__init__()
@@ -122,15 +109,8 @@ class DecoderLayer(nn.Module):
         q = self.q(h).reshape(b, t, self.heads, self.hd).transpose(1, 2)
         k = self.k(h).reshape(b, t, self.kv, self.hd).transpose(1, 2)
         v = self.v(h).reshape(b, t, self.kv, self.hd).transpose(1, 2)
-        q, k = q * cos + rotate_half(q) * sin, k * cos + rotate_half(k) * sin
-        k = torch.cat([past_k, k], dim=2)
-        v = torch.cat([past_v, v], dim=2)
-        rep = self.heads // self.kv
-        total = k.shape[2]
-        kk = k[:, :, None].expand(b, self.kv, rep, total, self.hd).reshape(b, self.heads, total, self.hd)
-        vv = v[:, :, None].expand(b, self.kv, rep, total, self.hd).reshape(b, self.heads, total, self.hd)
-        att = (q @ kk.transpose(-1, -2)) * (self.hd ** -0.5) + bias
-        x = x + self.o((att.softmax(-1) @ vv).transpose(1, 2).reshape(b, t, self.heads * self.hd))
+        att, k, v = grouped_attention(q, k, v, cos, sin, bias, past_k, past_v)
+        x = x + self.o(att)
         h = self.ln2(x)
         return x + self.down(torch.nn.functional.silu(self.gate(h)) * self.up(h)), k, v
 
@@ -164,15 +144,6 @@ class Decoder(nn.Module):
         return (self.lm_head(self.norm(x)), *present)
 
 
-class Embed(nn.Module):
-    def __init__(self, hidden):
-        super().__init__()
-        self.embed_tokens = nn.Embedding(VOCAB_SIZE, hidden)
-
-    def forward(self, input_ids):
-        return self.embed_tokens(input_ids)
-
-
 def build(folder, repo):
     """Writes one SmolVLM repo folder. Returns a summary dict."""
     cfg = VARIANTS[repo]
@@ -183,7 +154,7 @@ def build(folder, repo):
     config_files(folder, cfg, ids)
 
     torch.manual_seed(cfg["seed"])
-    vision, embed, decoder = VisionEncoder(cfg["hidden"]), Embed(cfg["hidden"]), Decoder(cfg)
+    vision, embed, decoder = VisionEncoder(cfg["hidden"]), Embed(VOCAB_SIZE, cfg["hidden"]), Decoder(cfg)
     for module in (vision, embed, decoder):
         for name, p in module.named_parameters():
             if p.dim() > 1:
