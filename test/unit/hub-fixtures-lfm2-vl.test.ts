@@ -4,12 +4,11 @@
  * external-data files, Lfm2VlProcessor's tiling (images first), and
  * generation with the conv and attention caches its layer types name.
  */
-import { existsSync } from 'node:fs';
-import { AutoModelForImageTextToText, AutoProcessor, env, RawImage, type PreTrainedModel, type Processor, type Tensor } from '@huggingface/transformers';
+import { AutoModelForImageTextToText, AutoProcessor, RawImage, type PreTrainedModel, type Processor, type Tensor } from '@huggingface/transformers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildHubFixtures, HUB_FIXTURES, type HubFixtures } from '../support/build-hub-fixtures';
+import type { HubFixtures } from '../support/build-hub-fixtures';
+import { useLocalHub } from '../support/local-hub';
 
-const PHOTO = '/usr/lib/python3/dist-packages/skimage/data/chelsea.png';
 const LFM = 'LiquidAI/LFM2.5-VL-450M-ONNX';
 type Dtype = NonNullable<Parameters<typeof AutoModelForImageTextToText.from_pretrained>[1]>['dtype'];
 const ids = (t: Tensor) => Array.from(t.data as BigInt64Array, Number);
@@ -18,12 +17,7 @@ let fixtures: HubFixtures;
 let photo: RawImage;
 
 beforeAll(async () => {
-  fixtures = buildHubFixtures(); // normally a no-op: the unit project's globalSetup built them
-  env.allowRemoteModels = false;
-  env.allowLocalModels = true;
-  env.localModelPath = HUB_FIXTURES;
-  if (!existsSync(PHOTO)) throw new Error(`${PHOTO} is missing: run scripts/system-deps.sh (Debian python3-skimage)`);
-  photo = await RawImage.read(PHOTO);
+  ({ fixtures, photo } = await useLocalHub());
 });
 
 describe(LFM, () => {

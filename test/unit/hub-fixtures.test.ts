@@ -7,12 +7,11 @@
  * boxes its decoder is rigged to print are checked.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import {
   AutoModelForVision2Seq,
   AutoProcessor,
-  env,
   Florence2ForConditionalGeneration,
   RawImage,
   Tensor as HfTensor,
@@ -22,10 +21,9 @@ import {
   type Tensor,
 } from '@huggingface/transformers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildHubFixtures, HUB_FIXTURES, type HubFixtures } from '../support/build-hub-fixtures';
+import { HUB_FIXTURES, type HubFixtures } from '../support/build-hub-fixtures';
+import { useLocalHub } from '../support/local-hub';
 
-/** A real photo (451x300, a cat) from Debian's python3-skimage; scripts/system-deps.sh installs it. */
-const PHOTO = '/usr/lib/python3/dist-packages/skimage/data/chelsea.png';
 const SMOLVLM = ['HuggingFaceTB/SmolVLM-256M-Instruct', 'HuggingFaceTB/SmolVLM-500M-Instruct'];
 const FLORENCE = 'onnx-community/Florence-2-base-ft';
 const LFM = 'LiquidAI/LFM2.5-VL-450M-ONNX';
@@ -47,12 +45,7 @@ let fixtures: HubFixtures;
 let photo: RawImage;
 
 beforeAll(async () => {
-  fixtures = buildHubFixtures(); // normally a no-op: the unit project's globalSetup built them
-  env.allowRemoteModels = false;
-  env.allowLocalModels = true;
-  env.localModelPath = HUB_FIXTURES;
-  if (!existsSync(PHOTO)) throw new Error(`${PHOTO} is missing: run scripts/system-deps.sh (Debian python3-skimage)`);
-  photo = await RawImage.read(PHOTO);
+  ({ fixtures, photo } = await useLocalHub());
 });
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
