@@ -3,7 +3,12 @@ import { useAppStore } from '../store/app-store';
 import { ModelPicker } from './ModelPicker';
 import { formatBytes, percent } from '../format';
 
-const fileName = (url: string) => url.split('/').filter(Boolean).slice(-2).join('/');
+/** A stored file by its model and path: `gvt-tiny/manifest.json`, or for a Hub file `SmolVLM-256M-Instruct/onnx/…` (not the revision it was pinned to). */
+const fileName = (url: string) => {
+  const parts = url.split('/').filter(Boolean);
+  const resolve = parts.indexOf('resolve');
+  return resolve > 0 ? [parts[resolve - 1], ...parts.slice(resolve + 2)].join('/') : parts.slice(-2).join('/');
+};
 
 /** The model: its card, each file's download, what Cache Storage holds, and Clear cache. */
 export function ModelPanel() {

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { findHubModel, modelFiles } from '../../src/hub/catalogue';
+import { CATALOGUE, findHubModel, modelFiles } from '../../src/hub/catalogue';
 import { formatBytes } from '../../src/format';
 import { launchChromium, recordConsole } from '../support/browser';
 import { HUB_FIXTURES, type HubFixtures } from '../support/build-hub-fixtures';
@@ -57,6 +57,9 @@ async function captionOffline(name: string): Promise<void> {
         throw new Error(`${e}\n${await page.locator('body').innerText()}\n${logs.join('\n')}`);
       });
     expect(await page.getByTestId('hub-download').textContent()).toMatch(/all stored on this device/);
+    const repo = CATALOGUE.find((m) => m.name === name)!.id.split('/')[1];
+    // Each stored file by its model and path, not by the revision it was pinned to.
+    expect(await page.getByTestId('cache-files').textContent()).toContain(`${repo}/config.json`);
     await uploadPhoto();
     await page.getByRole('button', { name: 'Caption' }).click();
     await answerDone(page);
