@@ -106,7 +106,7 @@ def parser():
     return ap
 
 
-def _cached(path, make):
+def pickled(path, make):
     """make(), kept in path (pickle) so a rerun of the run skips it."""
     if path and os.path.exists(path):
         with open(path, "rb") as f:
@@ -130,7 +130,7 @@ def run_stage1(model, cfg, args, log, path):
     finished = args.world_images and os.path.exists(path("stage1.pt"))
     data = None
     if (not clean and not finished) or not args.world_images:
-        data = _cached(args.data_cache, lambda: make_dataset(args.images, args.seed, cfg.image_size, cfg.grid, workers=args.data_workers))
+        data = pickled(args.data_cache, lambda: make_dataset(args.images, args.seed, cfg.image_size, cfg.grid, workers=args.data_workers))
         log({"phase": "data", "images": len(data["pixels"])})
     if clean and not finished:
         load(clean)
@@ -148,7 +148,7 @@ def run_stage1(model, cfg, args, log, path):
         save("stage1-clean.pt")
     if not args.world_images:  # stage 2 on the clean scenes (the ablations)
         return data
-    world = _cached(path("world-data.pkl"), lambda: make_dataset(args.world_images, args.seed, cfg.image_size, cfg.grid,
+    world = pickled(path("world-data.pkl"), lambda: make_dataset(args.world_images, args.seed, cfg.image_size, cfg.grid,
                                                                  workers=args.data_workers, mix="world"))
     log({"phase": "world_data", "images": len(world["pixels"])})
     if os.path.exists(path("stage1.pt")):
@@ -191,12 +191,12 @@ def main(argv=None):
     n2 = args.s2_images or len(data["objects"])
     feats = None
     if not args.finetune_vit:
-        feats = _cached(path("features.pkl"), lambda: cache_features(model.vision.vit, data["pixels"][:n2], cfg))
+        feats = pickled(path("features.pkl"), lambda: cache_features(model.vision.vit, data["pixels"][:n2], cfg))
         log({"phase": "features_cached", "shape": list(feats.shape)})
     objects, pixels = data["objects"][:n2], data["pixels"][:n2]
     non_scenes = None
     if args.s2_non_scenes and feats is not None:
-        non_scenes = _cached(path("non-scene-features.pkl"), lambda: vit_tokens(
+        non_scenes = pickled(path("non-scene-features.pkl"), lambda: vit_tokens(
             model.vision.vit, non_scene_pixels(args.non_scene_images, args.seed + 21, cfg.image_size), cfg))
     if os.path.exists(path("stage2.pt")):
         load_phase(path("stage2.pt"), model, tok, log)

@@ -12,7 +12,6 @@ it in PyTorch on N_PER_TASK fresh questions a task with 95 % intervals, probes t
 import argparse
 import json
 import os
-import pickle
 import time
 
 import torch
@@ -25,7 +24,7 @@ from ..quantize import quantize_package
 from ..score import score_caption, score_count, score_identify, score_vqa
 from ..stage2 import cache_features, stage2
 from ..tokenizer import ByteWordTokenizer
-from ..train import model_config, parser as train_parser
+from ..train import model_config, parser as train_parser, pickled
 from .intervals import mean_interval, wilson
 from .pretrain import METHODS, load_vit, pretrain
 from .probe import probe
@@ -59,21 +58,10 @@ def options(argv=None):
     return ap.parse_args(argv)
 
 
-def _pickled(path, make):
-    if os.path.exists(path):
-        with open(path, "rb") as f:
-            return pickle.load(f)
-    value = make()
-    with open(path + ".tmp", "wb") as f:
-        pickle.dump(value, f, protocol=4)
-    os.replace(path + ".tmp", path)
-    return value
-
-
 def pool(o, cfg, n, seed=0):
     """The first n clean scenes of seed 0 (the 1× pool is the start of the 4× one)."""
     name = f"data-s{seed}-{n}-{cfg.image_size}.pkl"
-    return _pickled(os.path.join(o.root, name), lambda: make_dataset(n, seed, cfg.image_size, cfg.grid, workers=o.data_workers))
+    return pickled(os.path.join(o.root, name), lambda: make_dataset(n, seed, cfg.image_size, cfg.grid, workers=o.data_workers))
 
 
 def stage2_args(o, tuned):
