@@ -1,7 +1,8 @@
 """Weight-only quantization of exported graphs with python3-onnx alone.
 
 Every MatMul whose second input is a 2-D float initializer [K, N] becomes either
-  int8: DequantizeLinear(int8 weight, per-column scale, axis 1) -> MatMul, or
+  int8: DequantizeLinear(int8 weight, per-column scale, axis 1) -> MatMul (and each Conv kernel
+        DequantizeLinear(int8, per-output-channel scale, axis 0) -> Conv), or
   int4: com.microsoft MatMulNBits (bits 4, block 32 along K, symmetric, zero point 8).
 Activations stay float32. onnxruntime-web (WASM, WebGPU) runs both.
 
@@ -38,9 +39,30 @@ def int4_blocks(w, block=32):
     return packed, scale.astype(np.float32).reshape(-1)
 
 
+def _quantize_conv(g, node, inits, users, new_nodes, drop):
+    """A Conv's float32 kernel used once -> int8 with a scale per output channel (the conv stem holds a third of the
+    vision encoder's float weights). Appends the nodes and returns True when it did."""
+    init = inits.get(node.input[1])
+    if init is None or len(init.dims) != 4 or init.data_type != TensorProto.FLOAT or users.get(node.input[1]) != 1:
+        return False
+    w = numpy_helper.to_array(init).astype(np.float32)
+    q, scale = _int8(w.reshape(w.shape[0], -1).T)
+    base = node.input[1].replace("/", "_").replace(".", "_").replace(":", "_")
+    drop.add(node.input[1])
+    g.initializer.extend([numpy_helper.from_array(q.T.reshape(w.shape), base + "_q"), numpy_helper.from_array(scale, base + "_scale"),
+                          numpy_helper.from_array(np.zeros(w.shape[0], np.int8), base + "_zp")])
+    deq = base + "_deq"
+    new_nodes.append(helper.make_node("DequantizeLinear", [base + "_q", base + "_scale", base + "_zp"], [deq], axis=0,
+                                      name=base + "_DequantizeLinear"))
+    new_nodes.append(helper.make_node("Conv", [node.input[0], deq, *node.input[2:]], list(node.output), name=node.name,
+                                      **{a.name: helper.get_attribute_value(a) for a in node.attribute}))
+    return True
+
+
 def quantize_model(model, mode, block=32):
     """Rewrites `model` in place: each MatMul by a float32 weight used once becomes int8
-    (DequantizeLinear -> MatMul) or 4-bit MatMulNBits. Returns how many were quantized."""
+    (DequantizeLinear -> MatMul) or 4-bit MatMulNBits, and in int8 each Conv kernel too. Returns how many were
+    quantized."""
     g = model.graph
     inits = {i.name: i for i in g.initializer}
     users = {}
@@ -49,6 +71,9 @@ def quantize_model(model, mode, block=32):
             users[name] = users.get(name, 0) + 1
     new_nodes, drop, done = [], set(), 0
     for node in g.node:
+        if mode == "int8" and node.op_type == "Conv" and _quantize_conv(g, node, inits, users, new_nodes, drop):
+            done += 1
+            continue
         w_name = node.input[1] if node.op_type == "MatMul" and len(node.input) == 2 else None
         init = inits.get(w_name) if w_name else None
         ok = init is not None and len(init.dims) == 2 and init.data_type == TensorProto.FLOAT and users.get(w_name) == 1
