@@ -23,7 +23,7 @@ const METHODS = ['supervised', 'clip', 'mae', 'dino', 'patch', 'gvt', 'eva'];
 const python = (args: string[]) => trainingPython(args, 300_000);
 
 function runRow(row: string) {
-  python(['-m', 'gvt.study.row', row, '--root', tmp, '--results', join(tmp, 'results.json'), '--arch', ARCH, '--pool', '96',
+  python(['-m', 'gvt.study.row', row, '--root', tmp, '--results', join(tmp, 'results.json'), '--tokenizers', join(tmp, 'tokenizers'), '--arch', ARCH, '--pool', '96',
     '--pretrain-steps', String(STEPS), '--pretrain-batch', '8', '--log-every', '1', '--s2-images', '32', '--s2-steps', '4',
     '--n-per-task', '4', '--probe-images', '30', '--data-workers', '1', '--export', join(tmp, `${row}-pkg`)]);
 }
@@ -45,6 +45,8 @@ describe('tokenizer study smoke runs', () => {
     expect(row.n_per_task).toBe(4);
     expect(Object.keys(row.ci95).sort()).toEqual(['caption_exact', 'caption_f1', 'count', 'identify', 'probe_image', 'probe_patch', 'vqa']);
 
+    // The model card states the row, for the model panel.
+    expect(readFileSync(join(tmp, `${method}-pkg`, 'README.md'), 'utf8')).toContain(`row \`${method}\``);
     const engine = await loadEngine(join(tmp, `${method}-pkg`));
     try {
       const image = await readPng(join(ROOT, 'bench', 'scene.png'));

@@ -38,8 +38,9 @@ def vit_tokens(vit, pixels, cfg, batch=64):
     return torch.cat([vit(to_pixels(pixels[i:i + batch], cfg)).half() for i in range(0, len(pixels), batch)])
 
 
-def train_scene_check(model, data, args, log, path):
-    """Trains model.vision.scene on --scene-images scenes and as many non-scenes; skipped when path exists."""
+def train_scene_check(model, data, args, log, path, non_scenes=None):
+    """Trains model.vision.scene on --scene-images scenes and as many non-scenes (non_scenes: a function drawing n of
+    them, where the caller keeps them for other runs); skipped when path exists."""
     head = model.vision.scene
     if not args.scene_steps:
         return
@@ -50,7 +51,7 @@ def train_scene_check(model, data, args, log, path):
     cfg = model.cfg
     t0 = time.time()
     n = min(args.scene_images, len(data["pixels"]))
-    neg = non_scene_pixels(n, args.seed + 11, cfg.image_size)
+    neg = (non_scenes or (lambda k: non_scene_pixels(k, args.seed + 11, cfg.image_size)))(n)
     tokens = torch.cat([vit_tokens(model.vision.vit, data["pixels"][:n], cfg), vit_tokens(model.vision.vit, neg, cfg)])
     labels = torch.cat([torch.ones(n), torch.zeros(n)])
     weights = torch.cat([torch.full((n,), 4.0), torch.ones(n)])

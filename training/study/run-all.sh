@@ -4,7 +4,7 @@
 # last checkpoint when started again, and finished rows are skipped in a second.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-for row in clip gvt patch supervised mae dino eva mae-4x dino-4x clip-tuned gvt-tuned; do
+for row in clip gvt mae patch supervised eva dino clip-tuned gvt-tuned mae-4x dino-4x; do
   npm run --silent study -- "$row" "$@"
 done
 PYTHONPATH=training /usr/bin/python3 -m gvt.study.table

@@ -22,18 +22,23 @@ from ..export import export_package
 from ..pyeval import evaluate
 from ..quantize import quantize_package
 from ..score import score_caption, score_count, score_identify, score_vqa
+from ..scene_check import non_scene_pixels, train_scene_check
 from ..stage2 import cache_features, stage2
 from ..tokenizer import ByteWordTokenizer
 from ..train import model_config, parser as train_parser, pickled
 from .intervals import mean_interval, wilson
 from .pretrain import METHODS, load_vit, pretrain
 from .probe import probe
+from .table import COLUMNS
 
 # name: (method, pool multiple, stage 2)
 ROWS = {name: (name, 1, "frozen") for name in METHODS}
 ROWS.update({"mae-4x": ("mae", 4, "frozen"), "dino-4x": ("dino", 4, "frozen"),
              "clip-tuned": ("clip", 1, "tuned"), "gvt-tuned": ("gvt", 1, "tuned")})
 TEACHER = "clip"
+# How the app names each row's package (src/study/packages.ts lists the shipped ones by these names).
+DISPLAY = {"supervised": "DeiT-style", "clip": "CLIP-style", "mae": "MAE", "dino": "DINO-style", "patch": "patch-label",
+           "gvt": "GVT", "eva": "EVA-style"}
 POOL, S2_IMAGES, S2_STEPS, N_PER_TASK, PROBE_IMAGES = 8000, 4000, 800, 2000, 1500
 EVAL_SEED, PROBE_SEED = 4242, 4343
 
@@ -55,6 +60,9 @@ def options(argv=None):
     ap.add_argument("--arch", default="", help="train.py options for a smaller architecture (the smoke test's)")
     ap.add_argument("--data-workers", type=int, default=2)
     ap.add_argument("--threads", type=int, default=int(os.environ.get("OMP_NUM_THREADS", "2")))
+    ap.add_argument("--tokenizers", default="training/study/tokenizers",
+                    help="pre-trained ViTs kept in the repo, read instead of pre-training again")
+    ap.add_argument("--again", action="store_true", help="run the row even if results.json holds it")
     return ap.parse_args(argv)
 
 
@@ -84,6 +92,28 @@ def scores(items):
     return out, ci
 
 
+def budget(o, multiple, tuning):
+    """What makes two runs of a row the same run."""
+    return {"pretrain_images": o.pool * multiple, "pretrain_steps": o.pretrain_steps, "pretrain_batch": o.pretrain_batch,
+            "stage2": tuning, "stage2_images": o.s2_images, "stage2_steps": o.s2_steps, "n_per_task": o.n_per_task}
+
+
+def recorded(o, multiple, tuning):
+    """The row as results.json holds it, when it was run with this budget (a fresh clone need not run it again)."""
+    rows = json.load(open(o.results)) if os.path.exists(o.results) else []
+    want = budget(o, multiple, tuning)
+    return next((r for r in rows if r["row"] == o.row and all(r.get(k) == v for k, v in want.items())), None)
+
+
+def pretrained_vit(o, method, data, log, cfg, **kw):
+    """A ViT kept in --tokenizers (those other rows build on, committed so a later session goes on from them), else
+    pre-trained under --root."""
+    kept = os.path.join(o.tokenizers, f"{method}-{len(data['pixels'])}.pt")
+    if os.path.exists(kept):
+        return kept
+    return pretrain(method, data, os.path.join(o.root, f"pretrain-{method}-{len(data['pixels'])}"), log, cfg, **kw)
+
+
 def write_row(path, row):
     rows = json.load(open(path)) if os.path.exists(path) else []
     rows = [r for r in rows if r["row"] != row["row"]] + [row]
@@ -99,6 +129,9 @@ def main(argv=None):
     torch.set_num_threads(o.threads)
     os.makedirs(o.root, exist_ok=True)
     method, multiple, tuning = ROWS[o.row]
+    if not (o.again or o.export) and recorded(o, multiple, tuning):
+        print(f"{o.row}: already in {o.results} with this budget (--again runs it anew)", flush=True)
+        return
     run = os.path.join(o.root, o.row)
     os.makedirs(run, exist_ok=True)
     t0 = time.time()
@@ -113,12 +146,11 @@ def main(argv=None):
     cfg = model_config(train_parser().parse_args(["--run", "-", *o.arch.split()]), len(tok))
     data = pool(o, cfg, o.pool * multiple)
     steps = {"steps": o.pretrain_steps, "batch": o.pretrain_batch, "log_every": o.log_every}
-    pretrained = lambda m, d: os.path.join(o.root, f"pretrain-{m}-{len(d['pixels'])}")
     teacher = None
     if method in ("gvt", "eva"):
         base = data if multiple == 1 else pool(o, cfg, o.pool)
-        teacher = pretrain(TEACHER, base, pretrained(TEACHER, base), log, cfg, **steps)
-    vit_path = pretrain(method, data, pretrained(method, data), log, cfg, teacher_path=teacher, **steps)
+        teacher = pretrained_vit(o, TEACHER, base, log, cfg, **steps)
+    vit_path = pretrained_vit(o, method, data, log, cfg, teacher_path=teacher, **steps)
 
     model = GVT(cfg)
     model.vision.vit.load_state_dict(load_vit(vit_path).state_dict())
@@ -144,7 +176,7 @@ def main(argv=None):
             json.dump(row, f)
     write_row(o.results, row)
     if o.export:
-        export_row(model, tok, run, o.export, row)
+        export_row(o, model, tok, cfg, data, run, row, log)
 
 
 def score_row(o, model, cfg, tok, data, method, tuning, t0):
@@ -155,21 +187,56 @@ def score_row(o, model, cfg, tok, data, method, tuning, t0):
     part = lambda a, b: {k: v[a:b] for k, v in probe_data.items()}
     for key, (right, n) in zip(("probe_image", "probe_patch"), probe(model.vision.vit, cfg, part(0, cut), part(cut, o.probe_images))):
         result[key], ci[key] = round(right / n, 4), wilson(right, n)
-    row = {"row": o.row, "tokenizer": method, "method": METHODS[method], "pretrain_images": len(data["pixels"]),
-           "pretrain_steps": o.pretrain_steps, "pretrain_batch": o.pretrain_batch, "stage2": tuning,
-           "stage2_images": o.s2_images, "stage2_steps": o.s2_steps, "n_per_task": o.n_per_task, **result,
-           "ci95": ci,
+    row = {"row": o.row, "tokenizer": method, "method": METHODS[method], **budget(o, len(data["pixels"]) // o.pool, tuning),
+           **result, "ci95": ci,
            "seconds": round(time.time() - t0, 1)}
     return row
 
 
-def export_row(model, tok, run, out, row):
+def export_row(o, model, tok, cfg, data, run, row, log):
+    """The row's package as the app loads it (int8), with a scene check trained on its frozen ViT (as GVT-tiny's is,
+    apart from the row's scores) and a model card stating the row."""
+    args = train_parser().parse_args(["--run", "-", *o.arch.split()])
+    # Every row's check sees the same non-scenes, drawn once.
+    non_scenes = lambda n: pickled(os.path.join(o.root, f"non-scenes-{n}-{cfg.image_size}.pkl"),
+                                   lambda: non_scene_pixels(n, args.seed + 11, cfg.image_size))
+    train_scene_check(model, data, args, log, os.path.join(run, "scene-check.pt"), non_scenes)
     fp32 = os.path.join(run, "package-fp32")
-    name = f"Study: {row['tokenizer']} tokenizer"
+    name = f"Study: {DISPLAY[row['tokenizer']]} tokenizer" + (" (tuned)" if row["stage2"] == "tuned" else "")
     description = (f"A GVT-tiny-sized model from the tokenizer study: its ViT pre-trained by {row['method']}, "
                    f"{row['stage2']} under the study's stage 2 (template wording, Shapes World only).")
     export_package(model, tok, fp32, f"study-{row['row']}", name, description, max_new_tokens=48)
-    quantize_package(fp32, out, "int8", "int8")
+    quantize_package(fp32, o.export, "int8", "int8")
+    with open(os.path.join(o.export, "README.md"), "w", encoding="utf-8") as f:
+        f.write(model_card(name, row))
+
+
+def model_card(name, row):
+    scores = "\n".join(f"| {label} | {row[key]:.3f} | {row['ci95'][key][0]:.3f}-{row['ci95'][key][1]:.3f} |"
+                       for key, label in COLUMNS)
+    return f"""# {name}
+
+One row of the tokenizer study in training/README.md ("The tokenizer study"), the paper's comparison of visual
+tokenizers in miniature: row `{row['row']}`. Its ViT (GVT-tiny's architecture) was pre-trained by {row['method']}
+for {row['pretrain_steps']} steps of {row['pretrain_batch']} images on {row['pretrain_images']} Shapes World scenes,
+then {"kept frozen" if row['stage2'] == "frozen" else "trained with the rest"} while the resampler, projection and
+language model learnt the study's stage 2: {row['stage2_steps']} steps on {row['stage2_images']} clean scenes,
+template wording only. Every row of the study shares that stage 2, so the rows differ only in their tokenizer.
+
+It knows only clean Shapes World renders asked in the task buttons' templates. Questions in your own words,
+photographed cards and photographs get guesses; GVT-tiny, the default model, handles those. Its scene check (a head
+trained on its frozen ViT after the row was scored) says when an image is not a Shapes World scene.
+
+## Its row: {row['n_per_task']} fresh questions a task, PyTorch fp32, 95 % intervals
+
+| score | value | 95 % interval |
+| --- | --- | --- |
+{scores}
+
+The probes are linear classifiers on the tokenizer alone: image-level (counts of each shape and colour) and
+patch-level (the label covering each patch). This package holds int8 weights; `npm run eval` scores it through the
+app's engine.
+"""
 
 
 if __name__ == "__main__":
