@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useAppStore } from '../store/app-store';
+import { ModelCard } from './ModelCard';
 import { ModelPicker } from './ModelPicker';
 import { formatBytes, percent } from '../format';
 
@@ -35,14 +36,7 @@ export function ModelPanel() {
       <h2 id="model-heading">Model{model ? `: ${model.name}` : ''}</h2>
       {model && <p className="muted">{model.description}</p>}
       <ModelPicker />
-      {card && (
-        <details className="model-card">
-          <summary>Model card</summary>
-          <div className="model-card-text" data-testid="model-card">
-            {card}
-          </div>
-        </details>
-      )}
+      {card && <ModelCard text={card} />}
       {files.length > 0 && (
         <>
           <h3>Files {status === 'loading' ? '(downloading)' : 'loaded'}</h3>
