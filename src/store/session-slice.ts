@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { FileProgress } from '../engine/package';
 import type { DownloadPlan, ModelInfo } from '../engine/vlm-engine';
 import { findHubModel, type HubModel } from '../hub/catalogue';
+import { findStudyPackage, type StudyPackage } from '../study/packages';
 import type { ModelSpec } from '../worker-api/messages';
 import type { AppState } from './app-store';
 import { hubEndpoint, loadModelChoice, saveModelChoice } from './model-choice';
@@ -17,6 +18,10 @@ export interface ModelChoice {
   spec: ModelSpec;
   /** The catalogue entry (null for a package). */
   entry: HubModel | null;
+  /** What the picker and the remembered choice call it: a catalogue or study id; null for the package opened by default. */
+  id: string | null;
+  /** How messages name it. */
+  name: string;
   /** The host its files come from. */
   from: string;
 }
@@ -50,10 +55,15 @@ export interface SessionSlice {
 }
 
 let packageUrl = initialPackageUrl();
-const packageChoice = (url: string): ModelChoice => ({ spec: { kind: 'package', url }, entry: null, from: new URL(url, location.href).host });
+const packageChoice = (url: string, study?: StudyPackage): ModelChoice => ({
+  spec: { kind: 'package', url },
+  entry: null,
+  id: study?.id ?? null,
+  name: study?.name ?? (url !== DEFAULT_MODEL_URL ? `the package at ${url}` : 'GVT-tiny'),
+  from: new URL(url, location.href).host,
+});
 /** How messages name a choice. */
-export const nameOf = (choice: ModelChoice) =>
-  choice.entry?.name ?? (choice.spec.kind === 'package' && choice.spec.url !== DEFAULT_MODEL_URL ? `the package at ${choice.spec.url}` : 'GVT-tiny');
+export const nameOf = (choice: ModelChoice) => choice.name;
 const sentence = (text: string) => text[0].toUpperCase() + text.slice(1);
 let cancelLoad: (() => void) | null = null;
 /** The load request the answering model was loaded with: the same choice on the same backend needs no load. */
@@ -72,7 +82,7 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
   const fail = async (choice: ModelChoice, error: unknown) => {
     const cancelled = error instanceof Error && error.name === 'AbortError';
     const what = cancelled ? `The download of ${nameOf(choice)} was cancelled.` : `${sentence(nameOf(choice))} could not be loaded: ${messageOf(error)}`;
-    const failed = (message: string) => ({ id: choice.entry?.id ?? null, name: nameOf(choice), message });
+    const failed = (message: string) => ({ id: choice.id, name: nameOf(choice), message });
     const loaded = get().loaded;
     if (loaded) {
       const model = get().model;
@@ -82,7 +92,7 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
           : `${model?.name ?? nameOf(loaded)} is still loaded.`;
       const error = `${what} ${still}`;
       set({ choice: loaded, modelStatus: 'ready', plan: null, progress: {}, failed: failed(error), error });
-    } else if (choice.entry) {
+    } else if (choice.id) {
       await fallBack(what, failed);
     } else {
       set({ modelStatus: 'error', failed: failed(what), error: what });
@@ -97,13 +107,15 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
     set({ notice, failed: failed?.(notice) ?? null });
   };
 
-  /** The choice for a catalogue model (null: the built-in package), its files from wherever this site gets them. */
+  /** The choice for a catalogue model or study package (null: the built-in package), its files from wherever this site gets them. */
   const choiceOf = async (id: string | null): Promise<ModelChoice | null> => {
     if (!id) return packageChoice(packageUrl);
+    const study = findStudyPackage(id);
+    if (study) return packageChoice(`${import.meta.env.BASE_URL}${study.folder}`, study);
     const entry = findHubModel(id);
     if (!entry) return null;
     const endpoint = await hubEndpoint(entry);
-    return { spec: { kind: 'hub', modelId: id, endpoint }, entry, from: new URL(endpoint).host };
+    return { spec: { kind: 'hub', modelId: id, endpoint }, entry, id, name: entry.name, from: new URL(endpoint).host };
   };
 
   const open = async (choice: ModelChoice, then?: 'download') => {
@@ -139,10 +151,10 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
 
     async loadModel(url = packageUrl) {
       packageUrl = url;
-      // The catalogue model loaded last visit comes back instead.
+      // The catalogue model or study package loaded last visit comes back instead.
       const remembered = loadModelChoice();
-      if (remembered && findHubModel(remembered)) {
-        if (get().choice?.entry?.id !== remembered) await get().chooseModel(remembered);
+      if (remembered && (findHubModel(remembered) || findStudyPackage(remembered))) {
+        if (get().choice?.id !== remembered) await get().chooseModel(remembered);
         return;
       }
       await open(packageChoice(url));
@@ -183,7 +195,7 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
         loadedKey = JSON.stringify(request);
         set({ loaded: choice, model });
         if (!current()) return;
-        saveModelChoice(choice.entry?.id ?? null);
+        saveModelChoice(choice.id);
         set({ modelStatus: 'ready', failed: null });
         // A new model has seen none of the images: the current one is read again.
         await get().lookAtCurrentImage();

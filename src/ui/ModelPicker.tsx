@@ -2,6 +2,7 @@ import { useState, type ChangeEvent } from 'react';
 import { CATALOGUE, deviceKind, downloadEstimate } from '../hub/catalogue';
 import { useAppStore } from '../store/app-store';
 import { formatBytes } from '../format';
+import { STUDY_PACKAGES } from '../study/packages';
 
 const BUILT_IN = 'built-in';
 
@@ -19,7 +20,7 @@ export function ModelPicker() {
   const openModelFolder = useAppStore((s) => s.openModelFolder);
   const [opening, setOpening] = useState(false);
   const entry = choice?.entry;
-  const current = entry?.id ?? BUILT_IN;
+  const current = choice?.id ?? BUILT_IN;
   const cachedBytes = (id: string) => stored.find((m) => m.repo === id)?.bytes ?? 0;
   /** A catalogue model's files from disk: the store keeps them as if downloaded. */
   const openFolder = async (event: ChangeEvent<HTMLInputElement>) => {
@@ -60,6 +61,18 @@ export function ModelPicker() {
           </span>
         </label>
       ))}
+      <fieldset className="study-group">
+        <legend>Tokenizer study</legend>
+        <p className="muted">GVT-tiny&apos;s size, each with its visual tokenizer pre-trained another way; the same training after that. Ask them with the task buttons.</p>
+        {STUDY_PACKAGES.map((p) => (
+          <label className="model-choice" key={p.id}>
+            <input type="radio" name="model" aria-label={p.name} aria-describedby={`model-${p.id}`} checked={current === p.id} onChange={() => void chooseModel(p.id)} />
+            <span id={`model-${p.id}`}>
+              <strong>{p.name}</strong> · tokenizer pre-trained by {p.pretraining} · its scores in the model card · nothing to download
+            </span>
+          </label>
+        ))}
+      </fieldset>
       <label className="model-folder">
         {opening ? 'Opening model folder…' : 'Open model folder'}{' '}
         <input

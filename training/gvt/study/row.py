@@ -214,29 +214,25 @@ def export_row(o, model, tok, cfg, data, run, row, log):
 def model_card(name, row):
     scores = "\n".join(f"| {label} | {row[key]:.3f} | {row['ci95'][key][0]:.3f}-{row['ci95'][key][1]:.3f} |"
                        for key, label in COLUMNS)
-    return f"""# {name}
-
-One row of the tokenizer study in training/README.md ("The tokenizer study"), the paper's comparison of visual
-tokenizers in miniature: row `{row['row']}`. Its ViT (GVT-tiny's architecture) was pre-trained by {row['method']}
-for {row['pretrain_steps']} steps of {row['pretrain_batch']} images on {row['pretrain_images']} Shapes World scenes,
-then {"kept frozen" if row['stage2'] == "frozen" else "trained with the rest"} while the resampler, projection and
-language model learnt the study's stage 2: {row['stage2_steps']} steps on {row['stage2_images']} clean scenes,
-template wording only. Every row of the study shares that stage 2, so the rows differ only in their tokenizer.
-
-It knows only clean Shapes World renders asked in the task buttons' templates. Questions in your own words,
-photographed cards and photographs get guesses; GVT-tiny, the default model, handles those. Its scene check (a head
-trained on its frozen ViT after the row was scored) says when an image is not a Shapes World scene.
-
-## Its row: {row['n_per_task']} fresh questions a task, PyTorch fp32, 95 % intervals
-
-| score | value | 95 % interval |
-| --- | --- | --- |
-{scores}
-
-The probes are linear classifiers on the tokenizer alone: image-level (counts of each shape and colour) and
-patch-level (the label covering each patch). This package holds int8 weights; `npm run eval` scores it through the
-app's engine.
-"""
+    kept = "kept frozen" if row["stage2"] == "frozen" else "trained with the rest"
+    paragraphs = [
+        f"# {name}",
+        f"One row of the tokenizer study in training/README.md (\"The tokenizer study\"), the paper's comparison of "
+        f"visual tokenizers in miniature: row `{row['row']}`. Its ViT (GVT-tiny's architecture) was pre-trained by "
+        f"{row['method']} for {row['pretrain_steps']} steps of {row['pretrain_batch']} images on "
+        f"{row['pretrain_images']} Shapes World scenes, then {kept} while the resampler, projection and language model "
+        f"learnt the study's stage 2: {row['stage2_steps']} steps on {row['stage2_images']} clean scenes, template "
+        "wording only. Every row of the study shares that stage 2, so the rows differ only in their tokenizer.",
+        "It knows only clean Shapes World renders asked in the task buttons' templates. Questions in your own words, "
+        "photographed cards and photographs get guesses; GVT-tiny, the default model, handles those. Its scene check "
+        "(a head trained on its ViT after the row was scored) says when an image is not a Shapes World scene.",
+        f"## Its row: {row['n_per_task']} fresh questions a task, PyTorch fp32, 95 % intervals",
+        "| score | value | 95 % interval |\n| --- | --- | --- |\n" + scores,
+        "The probes are linear classifiers on the tokenizer alone: image-level (counts of each shape and colour) and "
+        "patch-level (the label covering each patch). This package holds int8 weights; `npm run eval` scores it "
+        "through the app's engine.",
+    ]
+    return "\n\n".join(paragraphs) + "\n"
 
 
 if __name__ == "__main__":
