@@ -55,7 +55,7 @@ describe('the model panel', () => {
     await waitReady(page);
     await context.unroute('**/models/test-package/*.onnx');
 
-    await page.getByText('Model card').click();
+    await page.getByText('Model card', { exact: true }).click();
     expect(await page.getByTestId('model-card').textContent()).toContain('Random weights: answers are gibberish.');
     const rows = page.getByTestId('file-progress').locator('li');
     expect(await rows.count()).toBe(files.length);

@@ -146,7 +146,7 @@ describe('the default model, offline after one visit', () => {
     expect(response?.fromServiceWorker(), 'the page came from the service worker').toBe(true);
     await expectReady(page, log, GVT_TINY);
     expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
-    await page.getByText('Model card').waitFor(); // its README.md, from the cache too
+    await page.getByText('Model card', { exact: true }).waitFor(); // its README.md, from the cache too
 
     // A sample scene (shipped in public/samples/) and a question, all without a network.
     await useSample(page, 1);
