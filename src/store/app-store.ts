@@ -29,7 +29,7 @@ export const currentMessages = (s: ThreadsState) => currentThreadOf(s)?.messages
 
 export { backendLabel } from './shared';
 export { requestLabel } from './threads-slice';
-export { DEFAULT_MODEL_URL, nameOf } from './session-slice';
+export { DEFAULT_MODEL_URL } from './session-slice';
 export type { ModelChoice, ModelStatus } from './session-slice';
 export type { AnswerStats, ImageState, Message, Thread } from './threads-slice';
 export type { OfflineStatus } from './settings-slice';

@@ -62,8 +62,6 @@ const packageChoice = (url: string, study?: StudyPackage): ModelChoice => ({
   name: study?.name ?? (url !== DEFAULT_MODEL_URL ? `the package at ${url}` : 'GVT-tiny'),
   from: new URL(url, location.href).host,
 });
-/** How messages name a choice. */
-export const nameOf = (choice: ModelChoice) => choice.name;
 const sentence = (text: string) => text[0].toUpperCase() + text.slice(1);
 let cancelLoad: (() => void) | null = null;
 /** The load request the answering model was loaded with: the same choice on the same backend needs no load. */
@@ -81,15 +79,15 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
    */
   const fail = async (choice: ModelChoice, error: unknown) => {
     const cancelled = error instanceof Error && error.name === 'AbortError';
-    const what = cancelled ? `The download of ${nameOf(choice)} was cancelled.` : `${sentence(nameOf(choice))} could not be loaded: ${messageOf(error)}`;
-    const failed = (message: string) => ({ id: choice.id, name: nameOf(choice), message });
+    const what = cancelled ? `The download of ${choice.name} was cancelled.` : `${sentence(choice.name)} could not be loaded: ${messageOf(error)}`;
+    const failed = (message: string) => ({ id: choice.id, name: choice.name, message });
     const loaded = get().loaded;
     if (loaded) {
       const model = get().model;
       const still =
         JSON.stringify(loaded.spec) === JSON.stringify(choice.spec) && model
           ? `It still runs on ${backendLabel(model.backend)}.`
-          : `${model?.name ?? nameOf(loaded)} is still loaded.`;
+          : `${model?.name ?? loaded.name} is still loaded.`;
       const error = `${what} ${still}`;
       set({ choice: loaded, modelStatus: 'ready', plan: null, progress: {}, failed: failed(error), error });
     } else if (choice.id) {
@@ -131,7 +129,7 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
       if (!current()) return;
       // A remembered model whose files are gone would leave a first visit with nothing to ask: the built-in one loads meanwhile.
       if (!plan.loadsAtOnce && !then && !get().loaded && choice.entry && loadModelChoice() === choice.entry.id) {
-        return fallBack(`${nameOf(choice)} is no longer stored on this device. Pick ${nameOf(choice)} to download it again.`);
+        return fallBack(`${choice.name} is no longer stored on this device. Pick ${choice.name} to download it again.`);
       }
       set({ plan, modelStatus: 'idle' });
       if (plan.loadsAtOnce || then === 'download') await get().downloadModel();

@@ -1,4 +1,4 @@
-import { nameOf, useAppStore } from '../store/app-store';
+import { useAppStore } from '../store/app-store';
 import { formatBytes, percent } from '../format';
 
 /** The model that answers, and the download of one chosen to replace it. */
@@ -22,7 +22,7 @@ export function LoadProgress() {
       {status === 'loading' && choice && (
         <label>
           <span className="loading-label">
-            Loading {nameOf(choice)}… {formatBytes(loaded)} / {formatBytes(total)} ({percent(loaded, total)}%)
+            Loading {choice.name}… {formatBytes(loaded)} / {formatBytes(total)} ({percent(loaded, total)}%)
           </span>
           <progress aria-label="Model download" value={loaded} max={total || 1} />
         </label>

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import Markdown from 'react-markdown';
 import remarkGfm from 'remark-gfm';
 
@@ -6,8 +7,9 @@ import remarkGfm from 'remark-gfm';
  * study's scores). Raw HTML in a card is not rendered (react-markdown's
  * default): a package opened from any URL must not put markup in the page.
  * Images are left out, so that an offline booth fetches nothing for a card.
+ * Memoised: the panel around it re-renders at every download progress event.
  */
-export function ModelCard({ text }: { text: string }) {
+export const ModelCard = memo(function ModelCard({ text }: { text: string }) {
   return (
     <details className="model-card">
       <summary>Model card</summary>
@@ -23,4 +25,4 @@ export function ModelCard({ text }: { text: string }) {
       </div>
     </details>
   );
-}
+});

@@ -6,7 +6,6 @@
  * score lies within its row's 95 % interval widened by this sample's own
  * (2.5 standard errors): a package that drifted from its row fails.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import { validateManifest } from '../../src/engine/manifest';
 import { evaluatePackage, type EvalOutput } from '../../src/eval/evaluate';
 import { STUDY_PACKAGES } from '../../src/study/packages';
 import { ROOT } from '../support/paths';
+import { trainingPython } from '../support/training-python';
 
 type Task = 'count' | 'identify' | 'vqa' | 'caption_exact';
 const TASKS: Task[] = ['count', 'identify', 'vqa', 'caption_exact'];
@@ -31,10 +31,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 let set: string;
 beforeAll(() => {
   set = join(tmp, 'clean');
-  const r = spawnSync('/usr/bin/python3', ['-m', 'gvt.make_eval_set', '--out', set, '--n', String(N), '--seed', '4248'], {
-    cwd: ROOT, env: { ...process.env, PYTHONPATH: 'training', OMP_NUM_THREADS: '2' }, encoding: 'utf8',
-  });
-  if (r.status !== 0) throw new Error(`make_eval_set failed: ${r.stderr}`);
+  trainingPython(['-m', 'gvt.make_eval_set', '--out', set, '--n', String(N), '--seed', '4248'], 120_000);
 }, 120_000);
 
 describe.each(STUDY_PACKAGES)('$name', (pkg) => {

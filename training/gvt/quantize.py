@@ -39,6 +39,15 @@ def int4_blocks(w, block=32):
     return packed, scale.astype(np.float32).reshape(-1)
 
 
+def _dequantized(g, new_nodes, base, q, scale, axis):
+    """Adds int8 weight q with its scale (zero point 0) and the DequantizeLinear that reads it; returns its output."""
+    g.initializer.extend([numpy_helper.from_array(q, base + "_q"), numpy_helper.from_array(scale, base + "_scale"),
+                          numpy_helper.from_array(np.zeros(len(scale), np.int8), base + "_zp")])
+    new_nodes.append(helper.make_node("DequantizeLinear", [base + "_q", base + "_scale", base + "_zp"], [base + "_deq"],
+                                      axis=axis, name=base + "_DequantizeLinear"))
+    return base + "_deq"
+
+
 def _quantize_conv(g, node, inits, users, new_nodes, drop):
     """A Conv's float32 kernel used once -> int8 with a scale per output channel (the conv stem holds a third of the
     vision encoder's float weights). Appends the nodes and returns True when it did."""
@@ -47,13 +56,9 @@ def _quantize_conv(g, node, inits, users, new_nodes, drop):
         return False
     w = numpy_helper.to_array(init).astype(np.float32)
     q, scale = _int8(w.reshape(w.shape[0], -1).T)
-    base = node.input[1].replace("/", "_").replace(".", "_").replace(":", "_")
     drop.add(node.input[1])
-    g.initializer.extend([numpy_helper.from_array(q.T.reshape(w.shape), base + "_q"), numpy_helper.from_array(scale, base + "_scale"),
-                          numpy_helper.from_array(np.zeros(w.shape[0], np.int8), base + "_zp")])
-    deq = base + "_deq"
-    new_nodes.append(helper.make_node("DequantizeLinear", [base + "_q", base + "_scale", base + "_zp"], [deq], axis=0,
-                                      name=base + "_DequantizeLinear"))
+    base = node.input[1].replace("/", "_").replace(".", "_").replace(":", "_")
+    deq = _dequantized(g, new_nodes, base, q.T.reshape(w.shape), scale, axis=0)
     new_nodes.append(helper.make_node("Conv", [node.input[0], deq, *node.input[2:]], list(node.output), name=node.name,
                                       **{a.name: helper.get_attribute_value(a) for a in node.attribute}))
     return True
@@ -88,11 +93,7 @@ def quantize_model(model, mode, block=32):
         drop.add(w_name)
         if mode == "int8":
             q, scale = _int8(w)
-            g.initializer.extend([numpy_helper.from_array(q, base + "_q"), numpy_helper.from_array(scale, base + "_scale"),
-                                  numpy_helper.from_array(np.zeros(n, np.int8), base + "_zp")])
-            deq = base + "_deq"
-            new_nodes.append(helper.make_node("DequantizeLinear", [base + "_q", base + "_scale", base + "_zp"], [deq], axis=1,
-                                              name=base + "_DequantizeLinear"))
+            deq = _dequantized(g, new_nodes, base, q, scale, axis=1)
             new_nodes.append(helper.make_node("MatMul", [node.input[0], deq], list(node.output), name=node.name))
         else:
             packed, scale = int4_blocks(w, block)

@@ -98,9 +98,13 @@ def budget(o, multiple, tuning):
             "stage2": tuning, "stage2_images": o.s2_images, "stage2_steps": o.s2_steps, "n_per_task": o.n_per_task}
 
 
+def read_rows(path):
+    return json.load(open(path)) if os.path.exists(path) else []
+
+
 def recorded(o, multiple, tuning):
     """The row as results.json holds it, when it was run with this budget (a fresh clone need not run it again)."""
-    rows = json.load(open(o.results)) if os.path.exists(o.results) else []
+    rows = read_rows(o.results)
     want = budget(o, multiple, tuning)
     return next((r for r in rows if r["row"] == o.row and all(r.get(k) == v for k, v in want.items())), None)
 
@@ -115,8 +119,7 @@ def pretrained_vit(o, method, data, log, cfg, **kw):
 
 
 def write_row(path, row):
-    rows = json.load(open(path)) if os.path.exists(path) else []
-    rows = [r for r in rows if r["row"] != row["row"]] + [row]
+    rows = [r for r in read_rows(path) if r["row"] != row["row"]] + [row]
     rows.sort(key=lambda r: list(ROWS).index(r["row"]) if r["row"] in ROWS else len(ROWS))
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     with open(path, "w") as f:
