@@ -76,8 +76,10 @@ export const CATALOGUE: HubModel[] = [
   },
   {
     id: 'HuggingFaceTB/SmolVLM-500M-Instruct',
-    // No full commit SHA of this repo was found in public text (unverified; see README).
-    revision: 'main',
+    // The commit public projects pin when they run its ONNX graphs with transformers.js (fp32 vision and
+    // embeddings with the q4 decoder, as here on WebGPU) and mteb's SmolVLM entry names; no listing of the
+    // repo at this commit was found (see README).
+    revision: 'a7da5b986cb59b408707209984f360a5f4ad7e47',
     name: 'SmolVLM 500M',
     architecture: 'smolvlm',
     description: 'Twice the size of SmolVLM 256M: better answers, slower on WASM.',
@@ -91,8 +93,9 @@ export const CATALOGUE: HubModel[] = [
   },
   {
     id: 'onnx-community/Florence-2-base-ft',
-    // Its 4-bit graphs came after every commit whose full SHA was found (unverified; see README).
-    revision: 'main',
+    // A commit that holds the 4-bit graphs: public download scripts fetch onnx/vision_encoder_q4.onnx,
+    // encoder_model_q4.onnx and embed_tokens_q4.onnx at it, and a vendored-model table counts 48 ONNX files there.
+    revision: 'e88a44eaf3791a35eae0c5a47b3dbcd36e67eb6f',
     name: 'Florence-2 base',
     architecture: 'florence2',
     description: 'Captions and object detection: Count draws the boxes it finds. It does not answer free questions.',

@@ -32,18 +32,23 @@ export const SMOLVLM_256M_SIZES: PublishedSizes = {
   'onnx/decoder_model_merged_q4.onnx': 86.9 * MB,
   'onnx/embed_tokens.onnx': 114 * MB,
   'onnx/vision_encoder_fp16.onnx': 187 * MB,
-  // Not in the public listings found: the WebGPU-without-f16 set is about 575 MB by issue #20, which with the
-  // two files above makes vision_encoder.onnx about 374 MB (twice its fp16 file), unverified.
-  'onnx/vision_encoder.onnx': null,
-  'onnx/vision_encoder_q4.onnx': null,
-  'onnx/embed_tokens_fp16.onnx': null,
-  'onnx/embed_tokens_q4.onnx': null,
+  // Not in the listings at the pin: these four from the repo's tree API at `main`
+  // (https://huggingface.co/api/models/HuggingFaceTB/SmolVLM-256M-Instruct/tree/main/onnx) as a public model
+  // survey quotes it to two decimals. main's decoder (86.56 MB) was re-uploaded after the pin, but its
+  // vision_encoder_fp16.onnx (187.29 MB) is the pin's 187 MB file, and vision_encoder.onnx here with the two
+  // files above gives the ~575 MB issue #20 states for WebGPU without shader-f16.
+  'onnx/vision_encoder.onnx': 374.32 * MB,
+  'onnx/vision_encoder_q4.onnx': 63.78 * MB,
+  'onnx/embed_tokens_fp16.onnx': 56.77 * MB,
+  'onnx/embed_tokens_q4.onnx': 113.54 * MB,
 };
 
 /**
- * HuggingFaceTB/SmolVLM-500M-Instruct: the root listing of its refs/pr/3 ("Wrap fp16 inputs for ONNX decoder",
- * 9ab0f87) https://huggingface.co/HuggingFaceTB/SmolVLM-500M-Instruct/tree/refs%2Fpr%2F3 gives the small
- * files; no public listing of its onnx/ folder was found, nor a full commit SHA to pin.
+ * HuggingFaceTB/SmolVLM-500M-Instruct at a7da5b986cb59b408707209984f360a5f4ad7e47. The root files: the listing
+ * of its refs/pr/3 ("Wrap fp16 inputs for ONNX decoder", 9ab0f87)
+ * https://huggingface.co/HuggingFaceTB/SmolVLM-500M-Instruct/tree/refs%2Fpr%2F3. The graphs: its tree API
+ * (https://huggingface.co/api/models/HuggingFaceTB/SmolVLM-500M-Instruct/tree/main/onnx) as a public model
+ * survey quotes it to two decimals; that main is the pinned commit is assumed, not seen (catalogue.ts).
  */
 export const SMOLVLM_500M_SIZES: PublishedSizes = {
   'config.json': 7.34 * kB,
@@ -53,6 +58,13 @@ export const SMOLVLM_500M_SIZES: PublishedSizes = {
   'special_tokens_map.json': 1.07 * kB,
   'tokenizer.json': 3.55 * MB,
   'tokenizer_config.json': 28.2 * kB,
+  'onnx/decoder_model_merged_q4.onnx': 229.12 * MB,
+  'onnx/embed_tokens.onnx': 189.24 * MB,
+  'onnx/embed_tokens_fp16.onnx': 94.62 * MB,
+  'onnx/embed_tokens_q4.onnx': 189.24 * MB,
+  'onnx/vision_encoder.onnx': 393.19 * MB,
+  'onnx/vision_encoder_fp16.onnx': 196.73 * MB,
+  'onnx/vision_encoder_q4.onnx': 66.73 * MB,
 };
 
 /**
@@ -60,7 +72,9 @@ export const SMOLVLM_500M_SIZES: PublishedSizes = {
  * https://huggingface.co/onnx-community/Florence-2-base-ft/tree/main and
  * .../tree/21d4c6b8e277c8bdbd1159a0b5295e7c966b3b15/onnx. The 4-bit graphs, added later ("Upload q4f16 ONNX
  * weights (#6)"): from the listing of a copy of that folder, https://huggingface.co/jeiku/Florence-2-base-ft-onnx-q4/tree/main/onnx
- * (a copy with an older tokenizer; its q4 set adds up to the 334 MB issue #20 gives for the WASM choice).
+ * (a copy with an older tokenizer; its q4 set adds up to the 334 MB issue #20 gives for the WASM choice;
+ * the repo's own tree API at main, as a public model survey quotes it, agrees: encoder_model_q4 30.06 MB,
+ * decoder_model_merged_q4 64.39 MB). The fp16 vision and embedding graphs: that same survey.
  */
 export const FLORENCE2_BASE_SIZES: PublishedSizes = {
   'config.json': 5.41 * kB,
@@ -75,14 +89,20 @@ export const FLORENCE2_BASE_SIZES: PublishedSizes = {
   'onnx/encoder_model_q4.onnx': 30.1 * MB,
   'onnx/embed_tokens_q4.onnx': 158 * MB,
   'onnx/decoder_model_merged_q4.onnx': 64.4 * MB,
-  'onnx/vision_encoder_fp16.onnx': null,
+  'onnx/vision_encoder_fp16.onnx': 183.93 * MB,
   'onnx/encoder_model_fp16.onnx': null,
-  'onnx/embed_tokens_fp16.onnx': null,
+  'onnx/embed_tokens_fp16.onnx': 78.78 * MB,
 };
 
 /**
  * LiquidAI/LFM2.5-VL-450M-ONNX: its file names (every graph but embed_tokens.onnx with an `.onnx_data` beside
- * it) from the model loader of the `lfm` Rust crate, which downloads that repo (https://docs.rs/crate/lfm/0.1.0);
- * no public listing of the sizes or a commit SHA was found.
+ * it) from the model loader of the `lfm` Rust crate, which downloads that repo (https://docs.rs/crate/lfm/0.1.0).
+ * The q4 vision and decoder files: the exact byte counts a public Android app (kazuph's g4cam, `LocalModelSpecs`)
+ * checks its downloads from that repo's `main` against; no listing of the other sizes or a commit SHA was found.
  */
-export const LFM25_VL_450M_SIZES: PublishedSizes = {};
+export const LFM25_VL_450M_SIZES: PublishedSizes = {
+  'onnx/vision_encoder_q4.onnx': 146_157,
+  'onnx/vision_encoder_q4.onnx_data': 59_982_848,
+  'onnx/decoder_model_merged_q4.onnx': 171_898,
+  'onnx/decoder_model_merged_q4.onnx_data': 481_030_144,
+};

@@ -20,10 +20,16 @@ describe('published download sizes', () => {
     expect(webgpu.bytes / 1e6).toBeCloseTo(764.9, 1); // 367 + 173 + 158 + 64.4 MB and the same 2.5 MB
   });
 
+  it('adds up SmolVLM 256M on WebGPU without shader-f16 to the ~575 MB issue #20 gives', () => {
+    const webgpu = publishedDownload(smolvlm, 'webgpu');
+    expect(webgpu.unknownFiles).toBe(0);
+    expect(webgpu.bytes / 1e6).toBeCloseTo(578.8, 1); // 374.32 + 114 + 86.9 MB of graphs, 3.6 MB of config and tokenizer
+  });
+
   it('says which part is known when a listing lacks files, never a made-up total', () => {
-    // SmolVLM 256M on WebGPU without shader-f16: vision_encoder.onnx has no public listing.
-    expect(publishedDownload(smolvlm, 'webgpu')).toEqual({ bytes: expect.any(Number), unknownFiles: 1 });
-    expect(downloadEstimate(smolvlm, 'webgpu')).toBe('over 204.5 MB to download; 1 of its files has no published size (checked with the server when chosen)');
+    // Florence-2 on WebGPU with shader-f16: encoder_model_fp16.onnx has no public listing.
+    expect(publishedDownload(florence, 'webgpu-f16')).toEqual({ bytes: expect.any(Number), unknownFiles: 1 });
+    expect(downloadEstimate(florence, 'webgpu-f16')).toBe('over 329.6 MB to download; 1 of its files has no published size (checked with the server when chosen)');
   });
 
   it('lists a size, or null, for every file each model may fetch on any device', () => {
