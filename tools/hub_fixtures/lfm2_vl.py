@@ -24,7 +24,7 @@ import torch
 from torch import nn
 
 from .lfm2_vl_repo import CONV_L_CACHE, DOWNSAMPLE, MAX_IMAGE_TOKENS, PATCH, TEXT, VISION, VOCAB_SIZE, config_files, tokenizer_files
-from .decoder_parts import Embed, RMSNorm, grouped_attention
+from .decoder_parts import Embed, RMSNorm, grouped_attention, init_random
 from .onnx_tools import export, finish, to_fp16, to_q4
 
 REPO = "LiquidAI/LFM2.5-VL-450M-ONNX"
@@ -181,10 +181,7 @@ def build(folder):
     cfg = TEXT
     torch.manual_seed(cfg["seed"])
     vision, embed, decoder = VisionEncoder(cfg["hidden"]), Embed(VOCAB_SIZE, cfg["hidden"]), Decoder(cfg)
-    for module in (vision, embed, decoder):
-        for name, p in module.named_parameters():
-            if p.dim() > 1:
-                nn.init.normal_(p, std=0.05 if "embed_tokens" not in name else 0.5)
+    init_random((vision, embed, decoder), table=embed)
     tmp = os.path.join(onnx_dir, "_tmp.onnx")
     counts = {}
     patch_dim, slots = PATCH * PATCH * 3, MAX_IMAGE_TOKENS * DOWNSAMPLE ** 2

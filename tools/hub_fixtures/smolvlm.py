@@ -14,7 +14,7 @@ import os
 import torch
 from torch import nn
 
-from .decoder_parts import Embed, RMSNorm, grouped_attention
+from .decoder_parts import Embed, RMSNorm, grouped_attention, init_random
 from .onnx_tools import export, save_variants
 from .smolvlm_repo import ROPE_THETA, SCALE_FACTOR, VISION, VOCAB_SIZE, config_files, image_seq_len, tokenizer_files
 
@@ -155,10 +155,7 @@ def build(folder, repo):
 
     torch.manual_seed(cfg["seed"])
     vision, embed, decoder = VisionEncoder(cfg["hidden"]), Embed(VOCAB_SIZE, cfg["hidden"]), Decoder(cfg)
-    for module in (vision, embed, decoder):
-        for name, p in module.named_parameters():
-            if p.dim() > 1:
-                nn.init.normal_(p, std=0.05 if "embed" not in name else 0.5)
+    init_random((vision, embed, decoder), table=embed)
     tmp = os.path.join(onnx_dir, "_tmp.onnx")
     size = VISION["image_size"]
     counts = {}
