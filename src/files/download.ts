@@ -11,7 +11,9 @@ import { sha256Hex, type FileProgress } from '../engine/package';
 import { formatBytes } from '../format';
 import { DownloadError, type FileStore, type FileTarget, type StoredFile } from './file-store';
 
-export const describeFile = (t: FileTarget) => `${t.repo}/${t.file}${t.revision === 'main' ? '' : ` (revision ${t.revision})`}`;
+/** A pinned commit is named by its first 7 hex digits, as the Hub's pages name commits. */
+const shortRevision = (revision: string) => (/^[0-9a-f]{40}$/.test(revision) ? revision.slice(0, 7) : revision);
+export const describeFile = (t: FileTarget) => `${t.repo}/${t.file}${t.revision === 'main' ? '' : ` (revision ${shortRevision(t.revision)})`}`;
 
 export interface RetryOptions {
   signal?: AbortSignal;
