@@ -4,7 +4,7 @@
  * loads in the TS engine and generates. Then what `npm run train` promises of
  * a seed: a rerun gives the same graphs, and so does a run started from the
  * saved clean stage 1 (the committed checkpoint's role), and a run stopped
- * midway (after stage 1, or in stage 2) and run again.
+ * midway (in stage 1, after it, or in stage 2) and run again.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,7 +72,7 @@ describe('training pipeline smoke run', () => {
     }
   });
 
-  it('gives the same graphs for the same seed: rerun, from the saved clean stage 1, or stopped and run again', { timeout: 400_000 }, () => {
+  it('gives the same graphs for the same seed: rerun, from the saved clean stage 1, or stopped and run again', { timeout: 500_000 }, () => {
     const first = fp32Files('run');
     expect(Object.keys(first)).toContain('vision_encoder.onnx');
     trainAndShip('rerun');
@@ -81,8 +81,24 @@ describe('training pipeline smoke run', () => {
     expect(fp32Files('from-clean')).toEqual(first);
     trainAndShip('stopped-after-stage1', [], ['--until', 'stage1']);
     expect(fp32Files('stopped-after-stage1')).toEqual(first);
+    trainAndShip('stopped-in-stage1', [], ['--s1-stop-after', '2']);
+    expect(readFileSync(join(tmp, 'stopped-in-stage1', 'log.jsonl'), 'utf8')).toContain('"resumed_at": 2');
+    expect(fp32Files('stopped-in-stage1')).toEqual(first);
     trainAndShip('stopped-in-stage2', [], ['--s2-stop-after', '2']);
     expect(readFileSync(join(tmp, 'stopped-in-stage2', 'log.jsonl'), 'utf8')).toContain('"stage2_resumed"');
     expect(fp32Files('stopped-in-stage2')).toEqual(first);
+  });
+
+  it('goes on at a larger input from a stage 1 trained at a smaller one', { timeout: 180_000 }, async () => {
+    // The committed stage 1 is 112 px: a larger input starts from it, its patch positions resized.
+    trainAndShip('larger', ['--image-size', '96', '--stage1', join(tmp, 'run', 'stage1-clean.pt')]);
+    const engine = await loadEngine(join(tmp, 'larger-pkg'));
+    try {
+      expect(engine.manifest.image.size).toBe(96);
+      const { tokens } = await engine.vision.encode(await readPng(join(tmp, 'eval', 'images', readdirSync(join(tmp, 'eval', 'images'))[0])));
+      expect(tokens.every(Number.isFinite)).toBe(true);
+    } finally {
+      await engine.release();
+    }
   });
 });

@@ -113,6 +113,18 @@ class ViT(nn.Module):
         return self.encode(self.embed(pixels))  # all tokens, CLS first, as GVT keeps all 257
 
 
+def fit_positions(state, grid):
+    """A ViT state trained at another input size, its patch positions resized (bicubic) to grid × grid. The conv
+    stem and the blocks do not depend on the size, so a larger input starts from a smaller one's tokenizer."""
+    pos = state["pos"]
+    old = math.isqrt(pos.shape[1] - 1)
+    if old == grid:
+        return state
+    cells = pos[:, 1:].reshape(1, old, old, -1).permute(0, 3, 1, 2)
+    cells = nn.functional.interpolate(cells, size=(grid, grid), mode="bicubic", align_corners=False)
+    return {**state, "pos": torch.cat([pos[:, :1], cells.permute(0, 2, 3, 1).reshape(1, grid * grid, -1)], dim=1)}
+
+
 def pooling_matrix(grid, count):
     """[count, grid²] averaging weights: the patch grid cut into a rows×cols grid of
     cells (adaptive-pool bins), one cell per latent."""

@@ -6,6 +6,7 @@ parts: part 1 and part 2 (the schedule restarted) on clean spec scenes, part 3
 """
 
 import math
+import os
 import time
 
 import torch
@@ -72,10 +73,11 @@ def stage1_loss(heads, tok, objects, cover, centre, p2, targets, object_weight):
     return loss_img + loss_cover + 2.0 * loss_centre, loss_img
 
 
-def stage1(vit, heads, data, args, cfg, log, part):
+def stage1(vit, heads, data, args, cfg, log, part, ckpt=None):
     """Part 1 samples the first --s1-images scenes; part 2 restarts the schedule (fresh optimiser,
     warm-up, lower peak) on the first --s1-restart-images, because part 1's loss was still falling
-    steeply at its end; part 3 restarts it once more on the world mix (all its images)."""
+    steeply at its end; part 3 restarts it once more on the world mix (all its images). With ckpt,
+    the part is kept there every --s1-ckpt-every steps and goes on from it, as an unbroken run would."""
     steps, peak, n, seed = {1: (args.s1_steps, args.s1_lr, args.s1_images, args.seed + 1),
                             2: (args.s1_restart_steps, args.s1_restart_lr, args.s1_restart_images, args.seed + 5),
                             3: (args.s1_world_steps, args.s1_world_lr, 0, args.seed + 6)}[part]
@@ -85,8 +87,17 @@ def stage1(vit, heads, data, args, cfg, log, part):
     g = torch.Generator().manual_seed(seed)
     p2 = float(cfg.patch_size**2)
     t0 = time.time()
+    first = 0
+    if ckpt and os.path.exists(ckpt):
+        kept = torch.load(ckpt)
+        vit.load_state_dict(kept["vit"])
+        heads.load_state_dict(kept["heads"])
+        opt.load_state_dict(kept["opt"])
+        g.set_state(kept["generator"])
+        first = kept["step"]
+        log({"stage": 1, "part": part, "resumed_at": first})
     vit.train()
-    for step in range(steps):
+    for step in range(first, steps):
         idx = torch.randint(0, n, (args.s1_batch,), generator=g).numpy()
         x = to_pixels(data["pixels"][idx], cfg)
         for grp in opt.param_groups:
@@ -101,4 +112,12 @@ def stage1(vit, heads, data, args, cfg, log, part):
             rec = {"stage": 1, "part": part, "step": step, "loss": round(float(loss), 4), "loss_img": round(float(loss_img), 4),
                    "elapsed": round(time.time() - t0, 1)}
             log(rec)
+        stop = part == 1 and args.s1_stop_after and step + 1 == args.s1_stop_after
+        if ckpt and ((step + 1) % args.s1_ckpt_every == 0 or stop) and step + 1 < steps:
+            torch.save({"vit": vit.state_dict(), "heads": heads.state_dict(), "opt": opt.state_dict(),
+                        "generator": g.get_state(), "step": step + 1}, ckpt + ".tmp")
+            os.replace(ckpt + ".tmp", ckpt)
+        if stop:
+            return False
     vit.eval()
+    return True

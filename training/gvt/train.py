@@ -12,7 +12,8 @@
 
   PYTHONPATH=training OMP_NUM_THREADS=2 python3 -m gvt.train --run training/runs/NAME [options]
 
-Every phase writes its result to RUN/ (stage1-clean.pt, world-data.pkl, stage1.pt,
+Every phase writes its result to RUN/ (stage1-partN-ckpt.pt every --s1-ckpt-every steps of
+a stage-1 part, stage1-clean.pt, world-data.pkl, stage1.pt,
 scene-check.pt, features.pt, stage2-ckpt.pt every --s2-ckpt-every steps, stage2.pt,
 stage2b-ckpt.pt) and a rerun of
 the same command continues from the last one written: a stopped run loses little.
@@ -30,7 +31,7 @@ import time
 import torch
 
 from .data import make_dataset
-from .model import GVT, GVTConfig
+from .model import GVT, GVTConfig, fit_positions
 from .pyeval import evaluate
 from .scene_check import non_scene_pixels, train_scene_check, vit_tokens
 from .stage1 import Stage1Heads, stage1
@@ -75,6 +76,7 @@ def parser():
     ap.add_argument("--s1-restart-images", type=int, default=40000, help="stage 1 part 2 samples the first N images (0: all)")
     ap.add_argument("--s1-world-steps", type=int, default=1500, help="stage 1 part 3: steps on the world mix")
     ap.add_argument("--s1-world-lr", type=float, default=1e-3)
+    ap.add_argument("--s1-ckpt-every", type=int, default=250, help="stage 1 steps between checkpoints of a part")
     ap.add_argument("--s1-targets", choices=["patch", "image"], default="patch")
     ap.add_argument("--s1-object-weight", type=float, default=10.0, help="weight of object patches in the patch losses")
     ap.add_argument("--s2-steps", type=int, default=4500)
@@ -91,6 +93,8 @@ def parser():
     ap.add_argument("--scene-steps", type=int, default=600, help="scene-check head: training steps")
     ap.add_argument("--scene-images", type=int, default=6000, help="scene-check head: scenes (and as many non-scenes)")
     ap.add_argument("--until", choices=["stage1", "all"], default="all", help="stop after this phase")
+    ap.add_argument("--s1-stop-after", type=int, default=0,
+                    help="stop after this many steps of stage 1's part 1 with a checkpoint (tests resuming)")
     ap.add_argument("--s2-stop-after", type=int, default=0,
                     help="stop after this many stage-2 steps with a checkpoint, as a stopped session would (tests resuming)")
     ap.add_argument("--caption-copies", type=int, default=2)
@@ -124,7 +128,10 @@ def run_stage1(model, cfg, args, log, path):
     vit = model.vision.vit
     heads = Stage1Heads(cfg.vit_width)
     save = lambda name: torch.save({"vit": vit.state_dict(), "heads": heads.state_dict(), "config": cfg.to_dict()}, path(name))
-    load = lambda file: [m.load_state_dict(torch.load(file)[k]) for m, k in ((vit, "vit"), (heads, "heads"))]
+    def load(file):
+        ckpt = torch.load(file)
+        vit.load_state_dict(fit_positions(ckpt["vit"], cfg.grid))
+        heads.load_state_dict(ckpt["heads"])
     clean = args.stage1 or (path("stage1-clean.pt") if os.path.exists(path("stage1-clean.pt")) else None)
     # A run resumed after part 3 needs neither the clean checkpoint nor the clean data.
     finished = args.world_images and os.path.exists(path("stage1.pt"))
@@ -140,11 +147,12 @@ def run_stage1(model, cfg, args, log, path):
             load(args.stage1_part1)
             log({"phase": "stage1_part1_loaded", "from": args.stage1_part1})
         else:
-            stage1(vit, heads, data, args, cfg, log, part=1)
+            if not stage1(vit, heads, data, args, cfg, log, part=1, ckpt=path("stage1-part1-ckpt.pt")):
+                return None
             if args.s1_restart_steps:  # without part 2 it would be a copy of stage1-clean.pt
                 save("stage1-part1.pt")
         if args.s1_restart_steps:
-            stage1(vit, heads, data, args, cfg, log, part=2)
+            stage1(vit, heads, data, args, cfg, log, part=2, ckpt=path("stage1-part2-ckpt.pt"))
         save("stage1-clean.pt")
     if not args.world_images:  # stage 2 on the clean scenes (the ablations)
         return data
@@ -155,7 +163,7 @@ def run_stage1(model, cfg, args, log, path):
         load(path("stage1.pt"))
     else:
         if args.s1_world_steps:
-            stage1(vit, heads, world, args, cfg, log, part=3)
+            stage1(vit, heads, world, args, cfg, log, part=3, ckpt=path("stage1-part3-ckpt.pt"))
         save("stage1.pt")
     log({"phase": "stage1_done"})
     return world
@@ -181,6 +189,8 @@ def main(argv=None):
     log({"phase": "config", "args": vars(args), "params": sum(p.numel() for p in model.parameters()),
          "vision_params": sum(p.numel() for p in model.vision.parameters())})
     data = run_stage1(model, cfg, args, log, path)
+    if data is None:  # stopped inside stage 1 (--s1-stop-after)
+        return
     model.vision.vit.eval()
     if args.until == "stage1":
         return
