@@ -30,6 +30,7 @@ import time
 
 import torch
 
+from .alloc import keep_large_blocks
 from .data import make_dataset
 from .model import GVT, GVTConfig, fit_positions
 from .pyeval import evaluate
@@ -172,6 +173,7 @@ def run_stage1(model, cfg, args, log, path):
 def main(argv=None):
     args = parser().parse_args(argv)
     torch.set_num_threads(args.threads)
+    keep_large_blocks()
     torch.manual_seed(args.seed)
     os.makedirs(args.run, exist_ok=True)
     path = lambda name: os.path.join(args.run, name)

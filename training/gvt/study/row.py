@@ -16,6 +16,7 @@ import time
 
 import torch
 
+from ..alloc import keep_large_blocks
 from ..data import make_dataset
 from ..model import GVT
 from ..export import export_package
@@ -130,6 +131,7 @@ def write_row(path, row):
 def main(argv=None):
     o = options(argv)
     torch.set_num_threads(o.threads)
+    keep_large_blocks()
     os.makedirs(o.root, exist_ok=True)
     method, multiple, tuning = ROWS[o.row]
     if not (o.again or o.export) and recorded(o, multiple, tuning):
