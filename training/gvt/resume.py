@@ -12,9 +12,14 @@ from .tokenizer import SPECIAL_TOKENS
 VOCAB_ROWS = ("lm.embed.weight", "lm.head.weight")
 
 
-def save_phase(path, model, tok):
-    torch.save({"model": model.state_dict(), "config": model.cfg.to_dict(), "vocab": tok.vocab}, path + ".tmp")
+def save_whole(obj, path):
+    """torch.save that a stop cannot leave half-written: a rerun finds the old file or the new one."""
+    torch.save(obj, path + ".tmp")
     os.replace(path + ".tmp", path)
+
+
+def save_phase(path, model, tok):
+    save_whole({"model": model.state_dict(), "config": model.cfg.to_dict(), "vocab": tok.vocab}, path)
 
 
 def grow_vocab(state, old_vocab, tok):

@@ -15,6 +15,7 @@ import torch.nn.functional as F
 
 from .data import NUM_LABELS
 from .pixels import to_pixels
+from .resume import save_whole
 
 
 def lr_at(step, total, peak, warmup):
@@ -114,9 +115,8 @@ def stage1(vit, heads, data, args, cfg, log, part, ckpt=None):
             log(rec)
         stop = part == 1 and args.s1_stop_after and step + 1 == args.s1_stop_after
         if ckpt and ((step + 1) % args.s1_ckpt_every == 0 or stop) and step + 1 < steps:
-            torch.save({"vit": vit.state_dict(), "heads": heads.state_dict(), "opt": opt.state_dict(),
-                        "generator": g.get_state(), "step": step + 1}, ckpt + ".tmp")
-            os.replace(ckpt + ".tmp", ckpt)
+            save_whole({"vit": vit.state_dict(), "heads": heads.state_dict(), "opt": opt.state_dict(),
+                        "generator": g.get_state(), "step": step + 1}, ckpt)
         if stop:
             return False
     vit.eval()

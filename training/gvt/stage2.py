@@ -22,6 +22,7 @@ from .data import NUM_LABELS, as_scene
 from .export import TASKS as PROMPTS
 from .phrasing import REFUSAL, ask, off_topic
 from .pixels import to_pixels
+from .resume import save_whole
 from .shapes import TASKS, question_for
 from .stage1 import group_counts, lr_at
 
@@ -221,10 +222,9 @@ def stage2(model, feats, objects, args, tok, log, ckpt_path, pixels=None, polish
             log({"stage": name, "step": step, "loss": round(float(loss), 4), **rec, "elapsed": round(time.time() - t0, 1)})
         stop = args.s2_stop_after and step + 1 == args.s2_stop_after
         if ((step + 1) % args.s2_ckpt_every == 0 or stop) and step + 1 < steps:
-            torch.save({"model": model.state_dict(), "group_head": group_head.state_dict() if group_head else None,
+            save_whole({"model": model.state_dict(), "group_head": group_head.state_dict() if group_head else None,
                         "opt": opt.state_dict(), "generator": g.get_state(), "batcher_rng": batcher.rng.bit_generator.state,
-                        "step": step + 1}, ckpt_path + ".tmp")
-            os.replace(ckpt_path + ".tmp", ckpt_path)
+                        "step": step + 1}, ckpt_path)
         if stop:
             return False
     model.eval()

@@ -11,6 +11,7 @@ import numpy as np
 import torch
 
 from ..model import GVTConfig, ViT
+from ..resume import save_whole
 from ..stage1 import lr_at
 from ..tokenizer import ByteWordTokenizer
 from .contrastive import ContrastiveObjective
@@ -99,8 +100,6 @@ def pretrain(method, data, run, log, cfg, seed=0, teacher_path=None, steps=STEPS
                      "generator": g.get_state(), "step": step + 1}
             if hasattr(objective, "rng"):
                 state["rng"] = objective.rng.bit_generator.state
-            torch.save(state, ckpt + ".tmp")
-            os.replace(ckpt + ".tmp", ckpt)
-    torch.save({"vit": vit.state_dict(), "config": cfg.to_dict()}, out + ".tmp")
-    os.replace(out + ".tmp", out)
+            save_whole(state, ckpt)
+    save_whole({"vit": vit.state_dict(), "config": cfg.to_dict()}, out)
     return out
