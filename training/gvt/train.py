@@ -144,9 +144,11 @@ def run_stage1(model, cfg, args, log, path):
         load(clean)
         log({"phase": "stage1_clean_loaded", "from": clean})
     elif not finished:
-        if args.stage1_part1:
-            load(args.stage1_part1)
-            log({"phase": "stage1_part1_loaded", "from": args.stage1_part1})
+        # A run stopped in part 2 goes on from part 1's result rather than redoing part 1's last steps.
+        part1 = args.stage1_part1 or (path("stage1-part1.pt") if os.path.exists(path("stage1-part1.pt")) else None)
+        if part1:
+            load(part1)
+            log({"phase": "stage1_part1_loaded", "from": part1})
         else:
             if not stage1(vit, heads, data, args, cfg, log, part=1, ckpt=path("stage1-part1-ckpt.pt")):
                 return None
