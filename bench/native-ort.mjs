@@ -9,8 +9,13 @@ export const { Tensor, env } = ortNode;
 
 export const InferenceSession = {
   create(bytes, options = {}) {
+    // The engine folds int8 weights to float32 for WASM (src/engine/runtime.ts);
+    // native's own int8 kernels run the QDQ pairs faster than that, and the
+    // reference is native at its best.
+    const rest = { ...options };
+    delete rest.extra;
     return ortNode.InferenceSession.create(bytes, {
-      ...options,
+      ...rest,
       executionProviders: ['cpu'],
       intraOpNumThreads: env.wasm.numThreads ?? 1,
       interOpNumThreads: 1,

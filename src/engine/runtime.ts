@@ -130,6 +130,11 @@ export async function createSession(
   const options: ort.InferenceSession.SessionOptions = {
     executionProviders: [backend.kind],
     graphOptimizationLevel: 'all',
+    // Packages keep int8 weights behind DequantizeLinear (small downloads). With
+    // QDQ handling on, onnxruntime keeps those nodes and, on WASM, dequantizes
+    // every weight at every decoding step; off, it folds them into float32
+    // weights once at load, the same arithmetic (README, "Benchmark").
+    extra: { session: { disable_quant_qdq: '1' } },
   };
   if (backend.kind === 'webgpu' && gpuOutputs.length > 0) {
     options.preferredOutputLocation = Object.fromEntries(gpuOutputs.map((name) => [name, 'gpu-buffer' as const]));
