@@ -48,7 +48,9 @@ export const SMOLVLM_256M_SIZES: PublishedSizes = {
  * of its refs/pr/3 ("Wrap fp16 inputs for ONNX decoder", 9ab0f87)
  * https://huggingface.co/HuggingFaceTB/SmolVLM-500M-Instruct/tree/refs%2Fpr%2F3. The graphs: its tree API
  * (https://huggingface.co/api/models/HuggingFaceTB/SmolVLM-500M-Instruct/tree/main/onnx) as a public model
- * survey quotes it to two decimals; that main is the pinned commit is assumed, not seen (catalogue.ts).
+ * survey quotes it to two decimals. That they hold at the pin: a public VLM audit (BUILDPLAN-ANALYZER-005J,
+ * 6 October 2026, read from the Hub's API) sums q4 vision, fp32 embeddings and q4 decoder at a7da5b9 to
+ * 485 088 978 bytes; the three below add up to 485.09 MB.
  */
 export const SMOLVLM_500M_SIZES: PublishedSizes = {
   'config.json': 7.34 * kB,
@@ -74,7 +76,10 @@ export const SMOLVLM_500M_SIZES: PublishedSizes = {
  * weights (#6)"): from the listing of a copy of that folder, https://huggingface.co/jeiku/Florence-2-base-ft-onnx-q4/tree/main/onnx
  * (a copy with an older tokenizer; its q4 set adds up to the 334 MB issue #20 gives for the WASM choice;
  * the repo's own tree API at main, as a public model survey quotes it, agrees: encoder_model_q4 30.06 MB,
- * decoder_model_merged_q4 64.39 MB). The fp16 vision and embedding graphs: that same survey.
+ * decoder_model_merged_q4 64.39 MB). The fp16 vision and embedding graphs: that same survey. The fp16 encoder,
+ * in bytes: a table of Florence-2 files "checked against downloaded bytes" at the pinned e88a44e, with their
+ * sha256 (rutmehta/tessera, crates/ml-caption/README.md), which gives the two fp16 graphs above to the byte
+ * (183 930 536 and 78 780 290).
  */
 export const FLORENCE2_BASE_SIZES: PublishedSizes = {
   'config.json': 5.41 * kB,
@@ -90,7 +95,7 @@ export const FLORENCE2_BASE_SIZES: PublishedSizes = {
   'onnx/embed_tokens_q4.onnx': 158 * MB,
   'onnx/decoder_model_merged_q4.onnx': 64.4 * MB,
   'onnx/vision_encoder_fp16.onnx': 183.93 * MB,
-  'onnx/encoder_model_fp16.onnx': null,
+  'onnx/encoder_model_fp16.onnx': 86_747_414,
   'onnx/embed_tokens_fp16.onnx': 78.78 * MB,
 };
 
@@ -98,9 +103,18 @@ export const FLORENCE2_BASE_SIZES: PublishedSizes = {
  * LiquidAI/LFM2.5-VL-450M-ONNX: its file names (every graph but embed_tokens.onnx with an `.onnx_data` beside
  * it) from the model loader of the `lfm` Rust crate, which downloads that repo (https://docs.rs/crate/lfm/0.1.0).
  * The q4 vision and decoder files: the exact byte counts a public Android app (kazuph's g4cam, `LocalModelSpecs`)
- * checks its downloads from that repo's `main` against; no listing of the other sizes or a commit SHA was found.
+ * checks its downloads from that repo's `main` against. config.json, tokenizer.json and the fp16 vision and
+ * embedding files: a download-size test of a public browser app (barakplasma/Aura, test/model-size.test.js)
+ * that takes them as "LFM2.5-VL's real shape" and gives the q4 decoder's two files to the byte as g4cam does.
+ * No listing of the other sizes or a commit SHA was found.
  */
 export const LFM25_VL_450M_SIZES: PublishedSizes = {
+  'config.json': 2_540,
+  'tokenizer.json': 4_733_040,
+  'onnx/vision_encoder_fp16.onnx': 123_551,
+  'onnx/vision_encoder_fp16.onnx_data': 188_469_760,
+  'onnx/embed_tokens_fp16.onnx': 573,
+  'onnx/embed_tokens_fp16.onnx_data': 134_217_728,
   'onnx/vision_encoder_q4.onnx': 146_157,
   'onnx/vision_encoder_q4.onnx_data': 59_982_848,
   'onnx/decoder_model_merged_q4.onnx': 171_898,

@@ -169,7 +169,7 @@ describe('a Hub model from a local Hub', () => {
     await status().getByText(/GVT-tiny.*ready/).waitFor({ timeout: 120_000 });
     // Deleted, it is offered again with what its files weigh before any download.
     await choice('SmolVLM 500M').getByText(downloadEstimate(findHubModel('HuggingFaceTB/SmolVLM-500M-Instruct')!, 'wasm')).waitFor();
-    // LFM2.5-VL's listing was not found in public text: the picker says so rather than making up a total.
+    // Three of LFM2.5-VL's small files have no published size: the picker says so rather than making up a total.
     expect(await choice('LFM2.5-VL 450M').textContent()).toMatch(/of its files have no published size/);
     expect(await choice('SmolVLM 256M').textContent()).toMatch(/stored on this device/);
   });

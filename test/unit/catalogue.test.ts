@@ -27,9 +27,12 @@ describe('published download sizes', () => {
   });
 
   it('says which part is known when a listing lacks files, never a made-up total', () => {
-    // Florence-2 on WebGPU with shader-f16: encoder_model_fp16.onnx has no public listing.
-    expect(publishedDownload(florence, 'webgpu-f16')).toEqual({ bytes: expect.any(Number), unknownFiles: 1 });
-    expect(downloadEstimate(florence, 'webgpu-f16')).toBe('over 329.6 MB to download; 1 of its files has no published size (checked with the server when chosen)');
+    // LFM2.5-VL on WASM: generation_config.json, preprocessor_config.json and tokenizer_config.json have no public size.
+    const lfm = findHubModel('LiquidAI/LFM2.5-VL-450M-ONNX')!;
+    expect(publishedDownload(lfm, 'wasm')).toEqual({ bytes: expect.any(Number), unknownFiles: 3 });
+    expect(downloadEstimate(lfm, 'wasm')).toBe('over 680.3 MB to download; 3 of its files have no published size (checked with the server when chosen)');
+    // Florence-2 on WebGPU with shader-f16, every file known: 183.93 + 86.75 + 78.78 + 64.4 MB and the same 2.5 MB.
+    expect(downloadEstimate(florence, 'webgpu-f16')).toBe('about 416.4 MB to download');
   });
 
   it('lists a size, or null, for every file each model may fetch on any device', () => {
