@@ -67,6 +67,9 @@ class KvTensors implements KvCache {
 
 /** Sequence-first rows in one buffer per layer key and value; only the filled part is fed. */
 class KvRows implements KvCache {
+  /** Set when a later cache took these buffers over by growing them in place. */
+  moved = false;
+
   constructor(
     readonly rows: Float32Array[],
     readonly length: number,
@@ -74,6 +77,8 @@ class KvRows implements KvCache {
     readonly growable: boolean,
     private readonly shape: KvShape,
     private readonly pastNames: readonly string[],
+    /** Takes an answer's buffers back for the next answer; absent for a kept cache. */
+    private readonly recycle?: (rows: Float32Array[]) => void,
   ) {}
 
   feeds(): Record<string, ort.Tensor> {
@@ -84,8 +89,11 @@ class KvRows implements KvCache {
     );
   }
 
-  /** The rows belong to the answer that grows them; there is nothing to release early. */
-  dispose(): void {}
+  dispose(): void {
+    if (this.moved) return;
+    this.moved = true;
+    this.recycle?.(this.rows);
+  }
 }
 
 export function kvLayout(outputNames: readonly string[], backend: Backend, shape: KvShape): KvLayout {
@@ -105,22 +113,34 @@ export function kvLayout(outputNames: readonly string[], backend: Backend, shape
   }
 
   const rowSize = heads * headDim;
+  // The last answer's buffers, for the next one: in Chromium a fresh 80 KB
+  // array costs up to a millisecond to fill the first time, against
+  // microseconds for one already used (README, "Where an answer's time goes").
+  let spare: Float32Array[] | null = null;
+  const recycle = (rows: Float32Array[]) => {
+    spare = rows;
+  };
+  const answerBuffers = (): Float32Array[] => {
+    const reused = spare;
+    spare = null;
+    return reused ?? pastNames.map(() => new Float32Array(maxLength * rowSize));
+  };
   return {
     fetches: newNames,
     empty: () => new KvRows(pastNames.map(() => new Float32Array(0)), 0, false, shape, pastNames),
     next: (past, outputs, length, keep) => {
       const from = past as KvRows;
       const total = from.length + length;
-      const rows =
-        from.growable && !keep
-          ? from.rows
-          : from.rows.map((old) => {
-              const buffer = new Float32Array((keep ? total : maxLength) * rowSize);
-              buffer.set(old.subarray(0, from.length * rowSize));
-              return buffer;
-            });
+      let rows: Float32Array[];
+      if (from.growable && !keep) {
+        rows = from.rows;
+        from.moved = true;
+      } else {
+        rows = keep ? pastNames.map(() => new Float32Array(total * rowSize)) : answerBuffers();
+        rows.forEach((buffer, k) => buffer.set(from.rows[k].subarray(0, from.length * rowSize)));
+      }
       newNames.forEach((name, k) => rows[k].set(outputs[name].data as Float32Array, from.length * rowSize));
-      return new KvRows(rows, total, !keep, shape, pastNames);
+      return new KvRows(rows, total, !keep, shape, pastNames, keep ? undefined : recycle);
     },
   };
 }
