@@ -89,6 +89,18 @@ describe('training pipeline smoke run', () => {
     expect(fp32Files('stopped-in-stage2')).toEqual(first);
   });
 
+  it('trains stage 2 on the frozen ViT run batch by batch as on its cached tokens', { timeout: 180_000 }, () => {
+    // --s2-live-features: no cache to rebuild when stage 2 goes on on another machine.
+    trainAndShip('live', ['--s2-live-features', '--stage1', join(tmp, 'run', 'stage1-clean.pt')]);
+    const losses = (name: string) =>
+      readFileSync(join(tmp, name, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.stage === 2 || r.stage === '2b');
+    const cached = losses('run');
+    const live = losses('live');
+    expect(readFileSync(join(tmp, 'live', 'log.jsonl'), 'utf8')).not.toContain('features_cached');
+    expect(live.map((r) => [r.stage, r.step])).toEqual(cached.map((r) => [r.stage, r.step]));
+    live.forEach((r, i) => expect(r.loss).toBeCloseTo(cached[i].loss, 2));
+  });
+
   it('goes on at a larger input from a stage 1 trained at a smaller one', { timeout: 180_000 }, async () => {
     // The committed stage 1 is 112 px: a larger input starts from it, its patch positions resized.
     trainAndShip('larger', ['--image-size', '96', '--stage1', join(tmp, 'run', 'stage1-clean.pt')]);

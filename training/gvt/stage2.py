@@ -161,8 +161,8 @@ def lm_loss(model, visual, buckets, before, after):
 
 
 def stage2(model, feats, objects, args, tok, log, ckpt_path, pixels=None, polish=False, non_scene_feats=None):
-    """Trains resampler + projection + LM on cached ViT tokens (or, with --finetune-vit, the ViT
-    too on pixels); with polish, stage 2b: the LM alone. Each step also shows --s2-non-scenes
+    """Trains resampler + projection + LM on cached ViT tokens (feats; None: the frozen ViT's
+    tokens of each batch, or with --finetune-vit the ViT too, on pixels); with polish, stage 2b: the LM alone. Each step also shows --s2-non-scenes
     non-scenes (non_scene_feats: their cached ViT tokens) asked anything, answered REFUSAL.
     Resumes from ckpt_path if it exists. False when stopped early (--s2-stop-after)."""
     cfg = model.cfg
@@ -197,11 +197,19 @@ def stage2(model, feats, objects, args, tok, log, ckpt_path, pixels=None, polish
         log({"phase": f"stage{name}_resumed", "step": start})
     t0 = time.time()
     model.train()
+    if feats is None and not args.finetune_vit:
+        model.vision.vit.eval()  # frozen, as cache_features runs it
     for step in range(start, steps):
         idx = torch.randint(0, n, (args.s2_batch,), generator=g)
         for grp in opt.param_groups:
             grp["lr"] = lr_at(step, steps, peak, warmup)
-        tokens = model.vision.vit(to_pixels(pixels[idx.numpy()], cfg)) if args.finetune_vit else feats[idx].float()
+        if feats is not None:
+            tokens = feats[idx].float()
+        else:
+            with torch.set_grad_enabled(bool(args.finetune_vit)):
+                tokens = model.vision.vit(to_pixels(pixels[idx.numpy()], cfg))
+            if not args.finetune_vit:
+                tokens = tokens.half().float()  # the cache's float16, so either way trains on the same tokens
         if extra:
             tokens = torch.cat([tokens, non_scene_feats[torch.randint(0, len(non_scene_feats), (extra,), generator=g)].float()])
         with torch.set_grad_enabled(not polish):

@@ -102,6 +102,9 @@ def parser():
     ap.add_argument("--count-copies", type=int, default=2)
     ap.add_argument("--group-loss", type=float, default=1.0, help="weight of the stage-2 group-count loss on the visual tokens")
     ap.add_argument("--finetune-vit", action="store_true", help="stage 2 trains the ViT too (ablation; no feature cache)")
+    ap.add_argument("--s2-live-features", action="store_true",
+                    help="stage 2 runs the frozen ViT on each batch instead of caching every image's tokens first "
+                         "(for a stage 2 split across machines, each of which would rebuild the cache)")
     ap.add_argument("--data-cache", help="pickle of the clean data set, written if missing (experiments)")
     ap.add_argument("--stage1", help="a stage1-clean.pt (parts 1 and 2) to go on from instead of training them")
     ap.add_argument("--stage1-part1", help="a stage1-part1.pt to run only stage 1's part 2 from (experiments)")
@@ -204,12 +207,12 @@ def main(argv=None):
 
     n2 = args.s2_images or len(data["objects"])
     feats = None
-    if not args.finetune_vit:
+    if not args.finetune_vit and not args.s2_live_features:
         feats = pickled(path("features.pkl"), lambda: cache_features(model.vision.vit, data["pixels"][:n2], cfg))
         log({"phase": "features_cached", "shape": list(feats.shape)})
     objects, pixels = data["objects"][:n2], data["pixels"][:n2]
     non_scenes = None
-    if args.s2_non_scenes and feats is not None:
+    if args.s2_non_scenes and not args.finetune_vit:
         non_scenes = pickled(path("non-scene-features.pkl"), lambda: vit_tokens(
             model.vision.vit, non_scene_pixels(args.non_scene_images, args.seed + 21, cfg.image_size), cfg))
     if os.path.exists(path("stage2.pt")):
