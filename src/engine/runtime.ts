@@ -8,6 +8,10 @@ export interface Backend {
   threads: number;
 }
 
+/** How the app names a backend: "WebGPU", "WASM, 1 thread", "WASM, 2 threads". */
+export const backendLabel = (backend: Backend) =>
+  backend.kind === 'webgpu' ? 'WebGPU' : `WASM, ${backend.threads} thread${backend.threads > 1 ? 's' : ''}`;
+
 export interface Capabilities {
   /** The browser gives a WebGPU adapter, software or not: WebGPU can be picked in the menu. */
   webgpu: boolean;
@@ -33,14 +37,21 @@ export interface BackendChoice {
   why: string | null;
 }
 
+/** The most threads WASM runs on: the cores, up to 4. */
+export const wasmThreadsMax = (cores: number): number => Math.max(1, Math.min(4, cores));
+
 /**
  * Automatic: WebGPU on a hardware GPU; else WASM, threaded only when the page
- * is cross-origin isolated (SharedArrayBuffer needs COOP/COEP). A pick wins
- * where the browser can honour it: WebGPU on a software adapter is still WebGPU.
+ * is cross-origin isolated (SharedArrayBuffer needs COOP/COEP), on half the
+ * cores as onnxruntime-web's own default has it: the other half is left to the
+ * page and the rest of the device (on 2 cores, one thread decodes faster than
+ * two: README, "Benchmark"). A pick wins where the browser can honour it:
+ * WebGPU on a software adapter is still WebGPU.
  */
 export function decideBackend(caps: Capabilities, override?: Partial<Backend>): BackendChoice {
-  const maxThreads = caps.crossOriginIsolated ? Math.max(1, Math.min(4, caps.cores)) : 1;
-  const wasm: Backend = { kind: 'wasm', threads: Math.max(1, Math.min(maxThreads, override?.threads ?? maxThreads)) };
+  const maxThreads = caps.crossOriginIsolated ? wasmThreadsMax(caps.cores) : 1;
+  const threads = override?.kind === 'wasm' ? (override.threads ?? maxThreads) : Math.ceil(caps.cores / 2);
+  const wasm: Backend = { kind: 'wasm', threads: Math.max(1, Math.min(maxThreads, threads)) };
   const webgpu: Backend = { kind: 'webgpu', threads: 1 };
   const oneThread = caps.crossOriginIsolated ? '' : '; one thread, as the page is not cross-origin isolated';
   if (override?.kind === 'webgpu') {

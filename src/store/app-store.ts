@@ -27,7 +27,6 @@ export const currentImage = (s: ThreadsState) => currentThreadOf(s)?.image ?? nu
 /** The current thread's conversation (one array per state: safe as a zustand selector). */
 export const currentMessages = (s: ThreadsState) => currentThreadOf(s)?.messages ?? NO_MESSAGES;
 
-export { backendLabel } from './shared';
 export { requestLabel } from './threads-slice';
 export { DEFAULT_MODEL_URL } from './session-slice';
 export type { ModelChoice, ModelStatus } from './session-slice';

@@ -6,7 +6,8 @@ import { findStudyPackage, type StudyPackage } from '../study/packages';
 import type { ModelSpec } from '../worker-api/messages';
 import type { AppState } from './app-store';
 import { hubEndpoint, loadModelChoice, saveModelChoice } from './model-choice';
-import { backendLabel, client, messageOf, supersedable } from './shared';
+import { backendLabel } from '../engine/runtime';
+import { client, messageOf, supersedable } from './shared';
 
 export const DEFAULT_MODEL_URL = `${import.meta.env.BASE_URL}models/gvt-tiny/`;
 

@@ -3,7 +3,6 @@
  * image files of this visit (not rendered, so not state), and how an error reads.
  */
 import { ModelClient } from '../client/model-client';
-import type { Backend } from '../engine/runtime';
 
 export const client = new ModelClient();
 
@@ -11,9 +10,6 @@ export const client = new ModelClient();
 export const blobs = new Map<string, Blob>();
 
 export const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
-export const backendLabel = (backend: Backend) =>
-  backend.kind === 'webgpu' ? 'WebGPU' : `WASM, ${backend.threads} thread${backend.threads > 1 ? 's' : ''}`;
 
 /** A counter for work that a newer call supersedes: `current()` is false once another began. */
 export function supersedable(): () => () => boolean {

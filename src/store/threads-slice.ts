@@ -6,7 +6,8 @@ import { fingerprint, isSvg, rasteriseSvg } from '../images/user-image';
 import { withArticle } from '../shapes-world/vocabulary';
 import { WorkerError } from '../worker-api/client';
 import type { AppState } from './app-store';
-import { backendLabel, blobs, client, messageOf } from './shared';
+import { backendLabel } from '../engine/runtime';
+import { blobs, client, messageOf } from './shared';
 
 export interface AnswerStats extends GenerationStats {
   /** The backend that produced the answer, as words (`WebGPU`, `WASM, 2 threads`). */

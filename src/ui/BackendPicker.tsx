@@ -1,5 +1,5 @@
-import { backendLabel, useAppStore } from '../store/app-store';
-import { decideBackend, type Backend } from '../engine/runtime';
+import { useAppStore } from '../store/app-store';
+import { backendLabel, decideBackend, wasmThreadsMax, type Backend } from '../engine/runtime';
 
 type Choice = 'auto' | 'webgpu' | 'wasm' | `wasm-${number}`;
 
@@ -18,7 +18,7 @@ export function BackendPicker() {
 
   const current = toChoice(override);
   const caps = model?.capabilities;
-  const maxThreads = caps ? Math.max(1, Math.min(4, caps.cores)) : 4;
+  const maxThreads = caps ? wasmThreadsMax(caps.cores) : 4;
   const threadChoices = [2, 4].filter((n) => n <= maxThreads || current === `wasm-${n}`);
   const inUse = model ? backendLabel(model.backend) : '…';
   const noIsolation = caps ? !caps.crossOriginIsolated : false;

@@ -24,13 +24,18 @@ describe('Automatic', () => {
 
   it('runs on WASM when the only GPU is a software one, and says so', () => {
     expect(decideBackend(caps({ webgpu: true, softwareGpu: 'SwiftShader' }))).toEqual({
-      backend: { kind: 'wasm', threads: 2 },
+      backend: { kind: 'wasm', threads: 1 },
       why: 'Automatic: the only GPU here is a software one (SwiftShader), slower than WASM',
     });
   });
 
-  it('runs on WASM without an adapter, on one thread without cross-origin isolation, and says so', () => {
+  it('runs on WASM without an adapter, on half the cores (up to 4), on one thread without cross-origin isolation, and says so', () => {
     expect(decideBackend(caps({ cores: 8 }))).toEqual({ backend: { kind: 'wasm', threads: 4 }, why: 'Automatic: this browser gives no WebGPU adapter' });
+    expect(chooseBackend(caps({ cores: 16 }))).toEqual({ kind: 'wasm', threads: 4 });
+    expect(chooseBackend(caps({ cores: 4 }))).toEqual({ kind: 'wasm', threads: 2 });
+    expect(chooseBackend(caps({ cores: 2 }))).toEqual({ kind: 'wasm', threads: 1 });
+    // "WASM, all threads" still means every core, up to 4.
+    expect(chooseBackend(caps({ cores: 2 }), { kind: 'wasm' })).toEqual({ kind: 'wasm', threads: 2 });
     expect(decideBackend(caps({ crossOriginIsolated: false }))).toEqual({
       backend: { kind: 'wasm', threads: 1 },
       why: 'Automatic: this browser gives no WebGPU adapter; one thread, as the page is not cross-origin isolated',
@@ -45,7 +50,7 @@ describe('a pick in the Backend menu', () => {
 
   it('WebGPU without an adapter falls back to WASM and says so', () => {
     expect(decideBackend(caps({}), { kind: 'webgpu' })).toEqual({
-      backend: { kind: 'wasm', threads: 2 },
+      backend: { kind: 'wasm', threads: 1 },
       why: 'WebGPU was picked, but this browser gives no WebGPU adapter',
     });
   });
