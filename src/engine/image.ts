@@ -99,65 +99,90 @@ const FILTERS: Record<ResizeFilter, { support: number; weight: (x: number) => nu
 };
 
 /**
- * Per output index, the first source index and normalised weights. The filter
- * widens when shrinking (as PIL does), so a 1024 px photo averages its pixels
- * into the model's input instead of aliasing.
+ * Per output index, the first source index, how many source pixels it reads,
+ * and their normalised weights (row `i` of `weights` holds index i's, `taps`
+ * wide). The filter widens when shrinking (as PIL does), so a 1024 px photo
+ * averages its pixels into the model's input instead of aliasing.
  */
 function resampleWeights(inSize: number, outSize: number, filter: ResizeFilter) {
   const { support, weight } = FILTERS[filter];
   const scale = inSize / outSize;
   const filterScale = Math.max(scale, 1);
   const span = support * filterScale;
-  const taps: { start: number; weights: Float64Array }[] = [];
+  const taps = filter === 'nearest' ? 1 : Math.ceil(2 * span) + 2;
+  const starts = new Int32Array(outSize);
+  const counts = new Int32Array(outSize);
+  const weights = new Float64Array(outSize * taps);
   for (let i = 0; i < outSize; i++) {
     const center = (i + 0.5) * scale;
     if (filter === 'nearest') {
-      taps.push({ start: Math.min(inSize - 1, Math.floor(center)), weights: Float64Array.of(1) });
+      starts[i] = Math.min(inSize - 1, Math.floor(center));
+      counts[i] = 1;
+      weights[i] = 1;
       continue;
     }
     const start = Math.max(0, Math.floor(center - span));
     const end = Math.min(inSize, Math.ceil(center + span));
-    const weights = new Float64Array(end - start);
+    const row = i * taps;
     let total = 0;
     for (let j = start; j < end; j++) {
       const wgt = weight((j + 0.5 - center) / filterScale);
-      weights[j - start] = wgt;
+      weights[row + j - start] = wgt;
       total += wgt;
     }
-    if (total !== 0) for (let k = 0; k < weights.length; k++) weights[k] /= total;
-    taps.push({ start, weights });
+    if (total !== 0) for (let k = 0; k < end - start; k++) weights[row + k] /= total;
+    starts[i] = start;
+    counts[i] = end - start;
   }
-  return taps;
+  return { starts, counts, weights, taps };
 }
 
-/** Resizes to outW × outH (separable, PIL-style), returning RGB planes as floats 0-255. */
+/**
+ * Resizes to outW × outH (separable, PIL-style), returning RGB planes as floats
+ * 0-255. The three channels go through each pass together, reading each source
+ * pixel once: the resize was most of an encode's JavaScript (README, "Benchmark").
+ */
 export function resizeToPlanes(image: RgbaImage, outW: number, outH: number, filter: ResizeFilter): Float32Array[] {
   const { width: w, height: h, data } = image;
-  const xTaps = resampleWeights(w, outW, filter);
-  const yTaps = resampleWeights(h, outH, filter);
-  const planes: Float32Array[] = [];
-  const rows = new Float32Array(h * outW);
-  for (let c = 0; c < 3; c++) {
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < outW; x++) {
-        const { start, weights } = xTaps[x];
-        let sum = 0;
-        for (let k = 0; k < weights.length; k++) sum += weights[k] * data[(y * w + start + k) * 4 + c];
-        rows[y * outW + x] = sum;
+  const xs = resampleWeights(w, outW, filter);
+  const ys = resampleWeights(h, outH, filter);
+  const rows = [new Float32Array(h * outW), new Float32Array(h * outW), new Float32Array(h * outW)];
+  const [rowsR, rowsG, rowsB] = rows;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < outW; x++) {
+      const n = xs.counts[x];
+      const row = x * xs.taps;
+      let p = (y * w + xs.starts[x]) * 4;
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      for (let k = 0; k < n; k++, p += 4) {
+        const wk = xs.weights[row + k];
+        r += wk * data[p];
+        g += wk * data[p + 1];
+        b += wk * data[p + 2];
       }
+      const o = y * outW + x;
+      rowsR[o] = r;
+      rowsG[o] = g;
+      rowsB[o] = b;
     }
+  }
+  const sums = new Float64Array(outW);
+  return rows.map((source) => {
     const plane = new Float32Array(outW * outH);
     for (let y = 0; y < outH; y++) {
-      const { start, weights } = yTaps[y];
-      for (let x = 0; x < outW; x++) {
-        let sum = 0;
-        for (let k = 0; k < weights.length; k++) sum += weights[k] * rows[(start + k) * outW + x];
-        plane[y * outW + x] = Math.min(255, Math.max(0, Math.round(sum)));
+      sums.fill(0);
+      const row = y * ys.taps;
+      for (let k = 0; k < ys.counts[y]; k++) {
+        const wk = ys.weights[row + k];
+        const from = (ys.starts[y] + k) * outW;
+        for (let x = 0; x < outW; x++) sums[x] += wk * source[from + x];
       }
+      for (let x = 0; x < outW; x++) plane[y * outW + x] = Math.min(255, Math.max(0, Math.round(sums[x])));
     }
-    planes.push(plane);
-  }
-  return planes;
+    return plane;
+  });
 }
 
 /** Per channel, the lower median of the outermost rows and columns (each pixel once): a scene's background. */
