@@ -3,7 +3,7 @@
  * network): the built app is visited once with its server up, then the server
  * is stopped for real (its port refuses connections) and Chromium is put
  * offline as well, and a reload must still start the app, cross-origin
- * isolated, load the model it had and answer on 2-thread WASM — for the
+ * isolated, load the model it had and answer on WASM, threaded too — for the
  * default model and for a `?model=` package. Back online, a new build
  * replaces the service worker's cache and leaves every other cache alone.
  *
@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { automaticWasm } from '../support/automatic-backend';
 import { launchChromium, recordConsole } from '../support/browser';
 import { ROOT, TEST_PACKAGE } from '../support/paths';
 import { answerDone, answerText, ask, lastAnswer, uploadReference, waitReady } from './app-helpers';
@@ -58,11 +59,12 @@ class Origin {
   }
 }
 
-/** What the user has to see for a loaded model: no error, "ready", and the backend 2-thread WASM. */
+/** What the user has to see for a loaded model: no error, "ready", and the backend Automatic's WASM, in a cross-origin isolated page. */
 async function expectReady(page: Page, log: string[], model: string): Promise<void> {
   await waitReady(page);
   expect(await page.getByTestId('model-status').textContent(), log.join('\n')).toContain(`${model} ready`);
-  expect(await page.getByTestId('backend').textContent()).toMatch(/WASM, 2 threads/);
+  expect(await page.evaluate(() => self.crossOriginIsolated), 'threads need cross-origin isolation').toBe(true);
+  expect(await page.getByTestId('backend').textContent()).toContain(await automaticWasm(page));
   expect(await page.getByRole('alert').count(), log.join('\n')).toBe(0);
 }
 
@@ -153,7 +155,18 @@ describe('the default model, offline after one visit', () => {
     await ask(page, 'How many shapes are in the image?');
     await answerDone(page);
     expect((await answerText(page)).trim().length).toBeGreaterThan(0);
+    expect(await lastAnswer(page).locator('.stats').textContent()).toContain(await automaticWasm(page));
+
+    // Threaded WASM offline too: its files come from the cache. Then back to Automatic for the tests after.
+    await page.getByLabel('Backend').selectOption({ label: 'WASM, 2 threads' });
+    await expect.poll(() => page.getByTestId('backend').textContent(), { timeout: 60_000 }).toContain('WASM, 2 threads');
+    await waitReady(page);
+    await ask(page, 'How many shapes are in the image?');
+    await answerDone(page);
     expect(await lastAnswer(page).locator('.stats').textContent()).toMatch(/WASM, 2 threads/);
+    await page.getByLabel('Backend').selectOption({ label: 'Automatic' });
+    await expect.poll(() => page.getByTestId('backend').textContent(), { timeout: 60_000 }).toContain(await automaticWasm(page));
+    await waitReady(page);
   });
 
   it('back online with a new build: its cache replaces the old one, other caches stay', async () => {
