@@ -89,6 +89,34 @@ describe('training pipeline smoke run', () => {
     expect(fp32Files('stopped-in-stage2')).toEqual(first);
   });
 
+  it('goes on inside stage 2 after the grammar gained a word since its checkpoint', { timeout: 180_000 }, () => {
+    // The checkpoint is made to look as if taken before the grammar had its last word: that word's
+    // rows (weights and AdamW moments) removed, as an older grammar's run would have saved them.
+    const run = join(tmp, 'grown');
+    python(['-m', 'gvt.train', '--run', run, ...TINY, '--s2-stop-after', '2']);
+    const word = python(['-c', `
+import sys, torch
+path = sys.argv[1] + "/stage2-ckpt.pt"
+ck = torch.load(path)
+vocab = ck["vocab"]
+word = max(vocab, key=vocab.get)
+row = vocab.pop(word)
+cut = lambda t: torch.cat([t[:row], t[row + 1:]])
+for key in ("lm.embed.weight", "lm.head.weight"):
+    ck["model"][key] = cut(ck["model"][key])
+for state in ck["opt"]["state"].values():
+    for key, value in state.items():
+        if torch.is_tensor(value) and value.dim() == 2 and value.shape[0] == row + 1 + 4:
+            state[key] = cut(value)
+torch.save(ck, path)
+print(word)`, run]).trim();
+    python(['-m', 'gvt.train', '--run', run, ...TINY]);
+    const log = readFileSync(join(run, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(log.find((r) => r.phase === 'vocab_grown')?.new_words).toEqual([word]);
+    expect(log.find((r) => r.phase === 'stage2_resumed')?.step).toBe(2);
+    expect(log.some((r) => r.phase === 'trained')).toBe(true);
+  });
+
   it('trains stage 2 on the frozen ViT run batch by batch as on its cached tokens', { timeout: 180_000 }, () => {
     // --s2-live-features: no cache to rebuild when stage 2 goes on on another machine.
     trainAndShip('live', ['--s2-live-features', '--stage1', join(tmp, 'run', 'stage1-clean.pt')]);

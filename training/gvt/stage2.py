@@ -22,7 +22,7 @@ from .data import NUM_LABELS, as_scene
 from .export import TASKS as PROMPTS
 from .phrasing import REFUSAL, ask, off_topic
 from .pixels import to_pixels
-from .resume import save_whole
+from .resume import grow_checkpoint, save_whole
 from .shapes import TASKS, question_for
 from .stage1 import group_counts, lr_at
 
@@ -187,6 +187,7 @@ def stage2(model, feats, objects, args, tok, log, ckpt_path, pixels=None, polish
     start = 0
     if os.path.exists(ckpt_path):
         ck = torch.load(ckpt_path)
+        grow_checkpoint(ck, tok, trainable, model, log)
         model.load_state_dict(ck["model"])
         if group_head is not None:
             group_head.load_state_dict(ck["group_head"])
@@ -232,7 +233,7 @@ def stage2(model, feats, objects, args, tok, log, ckpt_path, pixels=None, polish
         if ((step + 1) % args.s2_ckpt_every == 0 or stop) and step + 1 < steps:
             save_whole({"model": model.state_dict(), "group_head": group_head.state_dict() if group_head else None,
                         "opt": opt.state_dict(), "generator": g.get_state(), "batcher_rng": batcher.rng.bit_generator.state,
-                        "step": step + 1}, ckpt_path)
+                        "step": step + 1, "vocab": tok.vocab}, ckpt_path)
         if stop:
             return False
     model.eval()
