@@ -7,6 +7,7 @@ import { ThreadList } from './ThreadList';
 
 export function ImagePanel() {
   const image = useAppStore(currentImage);
+  const domain = useAppStore((s) => s.model?.domain);
   const messages = useAppStore(currentMessages);
   const boxes = messages.findLast((m) => m.boxes)?.boxes;
   const [size, setSize] = useState<{ w: number; h: number } | null>(null);
@@ -42,6 +43,7 @@ export function ImagePanel() {
     >
       {camera ? (
         <CameraCapture
+          square={domain === 'shapes-world'}
           onCapture={(file) => {
             setCamera(false);
             void setImage(file);

@@ -137,7 +137,7 @@ describe("with Chromium's fake camera", () => {
     await browser?.close();
   });
 
-  it('Camera shows a live preview, Take photo captures a frame that is encoded and answered', async () => {
+  it('Camera shows a live preview framed by a square, Take photo keeps that square, encoded and answered', async () => {
     const page = await browser.newPage();
     await page.context().grantPermissions(['camera'], { origin: new URL(modelUrl()).origin });
     await page.goto(modelUrl());
@@ -145,13 +145,18 @@ describe("with Chromium's fake camera", () => {
     await page.getByRole('button', { name: 'Camera', exact: true }).click();
     const take = page.getByRole('button', { name: 'Take photo' });
     await expect.poll(() => take.isEnabled(), { timeout: 20_000 }).toBe(true);
+    // GVT-tiny learnt cards filling a square picture: the guide is the square the photo keeps.
+    const guide = await page.getByTestId('camera-guide').boundingBox();
+    const view = await page.getByLabel('Camera preview').boundingBox();
+    expect(guide!.width).toBeCloseTo(guide!.height, 0);
+    expect(guide!.height).toBeCloseTo(Math.min(view!.width, view!.height), 0);
     await take.click();
     const photo = page.getByRole('img', { name: /Your image: camera-\d+\.png/ });
     await photo.waitFor();
     await page.getByText(/encoded in \d+ ms/).waitFor();
     const [w, h] = await photo.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]);
     expect(w).toBeGreaterThan(0);
-    expect(h).toBeGreaterThan(0);
+    expect(h).toBe(w);
     await runTask(page, 'Count', {});
     await answerDone(page);
     // The camera is released once the photo is taken.
