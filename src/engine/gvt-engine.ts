@@ -118,8 +118,10 @@ export class GvtEngine implements VlmEngine {
     }
     const { tokens, encodeMs } = this.seen.get(imageKey)!;
     // A typed-out task prompt counts as that task (its answer then shows as a number or Yes/No).
-    const { prompt, request: asked } =
-      request.task === 'vqa' ? freePrompt(manifest.tasks, request.question) : { prompt: taskPrompt(manifest.tasks, identifyWithArticle(request)), request };
+    const { prompt, request: asked, corrections } =
+      request.task === 'vqa'
+        ? freePrompt(manifest.tasks, request.question)
+        : { prompt: taskPrompt(manifest.tasks, identifyWithArticle(request)), request, corrections: [] };
     const answer = await llm.answer(
       imageKey,
       tokens,
@@ -134,7 +136,7 @@ export class GvtEngine implements VlmEngine {
       onText,
       signal,
     );
-    return { ...answer, prompt, task: asked.task, encodeMs };
+    return { ...answer, prompt, corrections, task: asked.task, encodeMs };
   }
 
   /** The loaded parts, for parity checks and the eval. */

@@ -1,4 +1,5 @@
 import type { ModelManifest, TaskName } from './manifest';
+import { correctSpelling, type Correction } from '../shapes-world/spelling';
 
 /** The template cut where the visual tokens and the question go. */
 export interface PromptParts {
@@ -53,14 +54,16 @@ function typedTask(tasks: ModelManifest['tasks'], text: string): TaskRequest | n
 }
 
 /**
- * The prompt for a free question: sent as typed when it already is one of the
- * model's task prompts (`How many stars are there in the image?`, which then
- * counts as that task), otherwise asked through the model's own VQA template.
+ * The prompt for a free question to a Shapes World model, its typos in shape
+ * and colour words put right (`corrections`): sent as typed when it already is
+ * one of the model's task prompts (`How many stars are there in the image?`,
+ * which then counts as that task), otherwise asked through the model's own VQA
+ * template.
  */
-export function freePrompt(tasks: ModelManifest['tasks'], question: string): { prompt: string; request: TaskRequest } {
-  const text = question.trim();
+export function freePrompt(tasks: ModelManifest['tasks'], question: string): { prompt: string; request: TaskRequest; corrections: Correction[] } {
+  const { text, corrections } = correctSpelling(question.trim());
   const typed = typedTask(tasks, text);
-  if (typed) return { prompt: text, request: typed };
+  if (typed) return { prompt: text, request: typed, corrections };
   const request = { task: 'vqa', question: text } as const;
-  return { prompt: taskPrompt(tasks, request), request };
+  return { prompt: taskPrompt(tasks, request), request, corrections };
 }

@@ -10,6 +10,7 @@ import type { TaskName } from './manifest';
 import type { FileProgress } from './package';
 import type { TaskRequest } from './prompt';
 import type { Backend, Capabilities } from './runtime';
+import type { Correction } from '../shapes-world/spelling';
 
 /** A user's image as the engine reads it: RGBA pixels and the EXIF orientation still to apply. */
 export interface DecodedImage {
@@ -77,6 +78,8 @@ export interface AnswerOptions {
 export interface EngineAnswer extends Answer {
   /** The exact prompt the model was given. */
   prompt: string;
+  /** Words of a typed question read as other words (typos put right), in order. */
+  corrections?: Correction[];
   /** The task answered: a typed question may turn out to be one of the model's task prompts. */
   task: TaskName;
   /** What the vision encoder took for this image. */

@@ -3,6 +3,7 @@ import type { TaskRequest } from '../engine/prompt';
 import type { Box } from '../engine/vlm-engine';
 import type { GenerationStats } from '../engine/language-model';
 import { fingerprint, isSvg, rasteriseSvg } from '../images/user-image';
+import type { Correction } from '../shapes-world/spelling';
 import { withArticle } from '../shapes-world/vocabulary';
 import { WorkerError } from '../worker-api/client';
 import type { AppState } from './app-store';
@@ -25,6 +26,8 @@ export interface Message {
   task?: TaskRequest['task'];
   /** On a user message, once answered: the exact prompt the model was given. */
   prompt?: string;
+  /** On a user message, once answered: typed words the model read as others (typos put right). */
+  corrections?: Correction[];
   /** On a user message: the task as picked, which Regenerate asks again. */
   request?: TaskRequest;
   /** Objects a detector found (Florence-2's Count and Identify), in image pixels. */
@@ -124,7 +127,7 @@ export const createThreadsSlice: StateCreator<AppState, [], [], ThreadsSlice> = 
       const answer = await call.result;
       if (answer.recovered) set({ notice: answer.recovered.notice, model: answer.recovered.info });
       const model = get().model;
-      updateMessage(questionId, () => ({ prompt: answer.prompt, task: answer.task }));
+      updateMessage(questionId, () => ({ prompt: answer.prompt, corrections: answer.corrections, task: answer.task }));
       updateImage(thread.image.key, { encodeMs: answer.encodeMs });
       updateMessage(answerId, () => ({
         text: answer.text,

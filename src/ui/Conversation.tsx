@@ -80,6 +80,11 @@ export function Conversation() {
               </output>
             )}
             <p className={`text${streaming ? ' streaming' : ''}`}>{m.text || (streaming ? '…' : '')}</p>
+            {m.role === 'user' && m.corrections && m.corrections.length > 0 && (
+              <p className="muted corrections" data-testid="corrections">
+                Read {m.corrections.map((c) => `“${c.from}” as “${c.to}”`).join(', ')}.
+              </p>
+            )}
             {m.role === 'user' && m.prompt && (
               // What the user asked for is the bubble; the exact words the model got are one click away.
               <details className="prompt">

@@ -55,6 +55,17 @@ describe.skipIf(!existsSync(GVT_TINY))('GVT-tiny as a visitor uses it', () => {
     }
   });
 
+  it('reads a typo in a colour or shape as the word meant, says so, and answers as without it', async () => {
+    for (const [i, sample] of SAMPLES.entries()) {
+      await useSample(page, i);
+      await ask(page, 'how many cirlces are there');
+      await answerDone(page);
+      const circles = sample.objects.filter((o) => o.shape === 'circle').length;
+      expect(await lastAnswer(page).getByTestId('count-number').textContent(), `${sample.caption}: "${await answerText(page)}"`).toBe(String(circles));
+      await expect.poll(() => page.getByTestId('corrections').last().textContent()).toBe('Read “cirlces” as “circles”.');
+    }
+  });
+
   it('counts on a photographed card asked "how many stars do you see"', async () => {
     const r = spawnSync('/usr/bin/python3', ['-m', 'gvt.make_eval_set', '--out', tmp, '--n', '4', '--seed', '9001', '--photo'], {
       cwd: ROOT,

@@ -29,12 +29,14 @@ describe('prompt assembly', () => {
     expect(freePrompt(tasks, ' How many red stars are there in the image? ')).toEqual({
       prompt: 'How many red stars are there in the image?',
       request: { task: 'count', object: 'red stars' },
+      corrections: [],
     });
     expect(freePrompt(tasks, 'does a blue square exist in the image?').request).toEqual({ task: 'identify', object: 'a blue square' });
     expect(freePrompt(tasks, tasks.caption).request).toEqual({ task: 'caption' });
     expect(freePrompt(tasks, 'What color is the star?')).toEqual({
       prompt: 'Question: What color is the star? Answer:',
       request: { task: 'vqa', question: 'What color is the star?' },
+      corrections: [],
     });
   });
 });
