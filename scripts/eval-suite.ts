@@ -7,8 +7,9 @@
  * for the canvas ones) and reused after, so models compared run on the same
  * questions. Sets: clean, paraphrase (held-out phrasings), photo, half and
  * double (object sizes ×0.5 and ×2), wide and tall (16:9 and 3:4 canvases),
+ * claims (Yes/No checks: "is the star yellow?", "are there 3 circles?"),
  * canvas and canvas-photo (the clean set's scenes redrawn by Chromium's
- * canvas). Size-, aspect- and canvas sets have N/5 questions.
+ * canvas). Size-, aspect-, claim- and canvas sets have N/5 questions.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -34,6 +35,7 @@ const SETS: Record<string, SetKind> = {
   double: { make: ['--scale', '2'], share: 0.2 },
   wide: { make: ['--aspect', '0.5625'], share: 0.2 },
   tall: { make: ['--aspect', '1.333'], share: 0.2 },
+  claims: { make: ['--claims'], share: 0.2 },
   canvas: { redraw: { from: 'clean-small', options: [] }, share: 0.2 },
   'canvas-photo': { redraw: { from: 'clean-small', options: ['--photo'] }, share: 0.2 },
 };

@@ -11,6 +11,9 @@ so N/4 images; half are rendered at 256 px, half at a random size 257-512 px
               the phrasing grammar (phrasing.py: never trained on); the app
               sends them through its free-question path, and so does npm run eval
 --photo       photographed cards (photo.py, the spec's ranges)
+--claims      every question a Yes/No check of a claim ("is the star yellow?", "are
+              there 3 circles?"), worded from the held-out part of phrasing.claim's
+              grammar and scored as identify
 --aspect R    canvases R times as high as wide (0.5625 is 16:9, 1.333 is 3:4),
               the objects anywhere on them; widths as above
 --scale S     objects S times the spec's size (0.5 to 2: beyond the spec, as
@@ -24,11 +27,11 @@ import os
 import numpy as np
 
 from .photo import SPEC, photograph
-from .phrasing import ask
+from .phrasing import ask, claim
 from .shapes import TASKS, question_for, random_scene, render, scene_record
 
 
-def make_eval_set(out, n, seed, per_image=4, paraphrase=False, photo=False, aspect=1.0, scale=1.0):
+def make_eval_set(out, n, seed, per_image=4, paraphrase=False, photo=False, aspect=1.0, scale=1.0, claims=False):
     rng = np.random.default_rng(seed)
     os.makedirs(os.path.join(out, "images"), exist_ok=True)
     questions, scenes = [], []
@@ -46,7 +49,11 @@ def make_eval_set(out, n, seed, per_image=4, paraphrase=False, photo=False, aspe
             if q >= n:
                 break
             task = TASKS[(img - 1 + k) % 4] if per_image < 4 else TASKS[k]
-            question, answer = ask(task, scene, rng, "heldout") if paraphrase else question_for(task, scene, rng)
+            if claims:
+                task = "identify"
+                question, answer = claim(scene, rng, "heldout")
+            else:
+                question, answer = ask(task, scene, rng, "heldout") if paraphrase else question_for(task, scene, rng)
             q += 1
             questions.append({"id": f"q{q:06d}", "image": path, "task": task, "question": question, "answer": answer,
                               "num_objects": len(scene["objects"])})
@@ -64,10 +71,12 @@ def main():
     ap.add_argument("--seed", type=int, default=12345)
     ap.add_argument("--paraphrase", action="store_true", help="questions from the held-out phrasings")
     ap.add_argument("--photo", action="store_true", help="photographed cards")
+    ap.add_argument("--claims", action="store_true", help="Yes/No checks of claims, held-out wording")
     ap.add_argument("--aspect", type=float, default=1.0, help="canvas height / width")
     ap.add_argument("--scale", type=float, default=1.0, help="object size relative to the spec's")
     args = ap.parse_args()
-    qs = make_eval_set(args.out, args.n, args.seed, paraphrase=args.paraphrase, photo=args.photo, aspect=args.aspect, scale=args.scale)
+    qs = make_eval_set(args.out, args.n, args.seed, paraphrase=args.paraphrase, photo=args.photo, aspect=args.aspect, scale=args.scale,
+                        claims=args.claims)
     print(f"wrote {len(qs)} questions on {len({q['image'] for q in qs})} images to {args.out}")
 
 

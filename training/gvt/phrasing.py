@@ -11,7 +11,7 @@ cannot answer; its answer is REFUSAL.
 
 import re
 
-from .shapes import COLORS, SHAPES, caption, question_for
+from .shapes import COLORS, NUMBER_WORDS, SHAPES, caption, question_for
 
 REFUSAL = "I can only count, find and describe the coloured shapes in this picture, for example: how many red stars are there?"
 
@@ -106,6 +106,22 @@ CAPTION = {
                 "what objects are in {I}{Q}", "could you describe {I} for me{Q}", "explain what is in {I}{S}"],
 }
 
+# Yes/No questions checking a claim about the scene, as visitors check what they see ("is the star yellow?",
+# "are there 3 circles?"), answered as identify is. The spec has no such task; the package before answered
+# them at chance, mostly "Yes." (training/README.md). {k}: a count of two or more, in digits or words.
+CLAIM_COLOR = {"train": ["is the {s} {c}{L}{Q}", "is the {s} {c} or not{Q}", "is the {s} coloured {c}{Q}",
+                         "is the {s} colored {c}{Q}", "the {s} is {c}, right{Q}", "is the {C} of the {s} {c}{Q}",
+                         "would you say the {s} is {c}{Q}", "is that {s} {c}{Q}"],
+               "heldout": ["is the {s} painted {c}{Q}", "the {s} is {c}, isn't it{Q}", "am i right that the {s} is {c}{Q}"]}
+CLAIM_SHAPE = {"train": ["is the {c} {n} a {s}{L}{Q}", "is the {c} one a {s}{Q}", "is the {c} {n} a {s} or not{Q}",
+                         "the {c} {n} is a {s}, right{Q}"],
+               "heldout": ["is the {c} {n} shaped like a {s}{Q}", "would you call the {c} one a {s}{Q}"]}
+CLAIM_COUNT = {"train": ["are there {k} {P}{L}{Q}", "are there exactly {k} {P}{L}{Q}", "is the number of {P} {k}{Q}",
+                         "do you see {k} {P}{L}{Q}", "i count {k} {P}, is that right{Q}", "there are {k} {P}, right{Q}"],
+               "heldout": ["are {k} {P} shown{L}{Q}", "can you see {k} {P}{Q}", "so there are {k} {P}{Q}"]}
+# The share of the grammar's identify questions in training that check a claim instead.
+CLAIM_SHARE = 0.3
+
 # Off-topic: questions about the world, the assistant, or things Shapes World has not got.
 GENERAL = {
     "train": ["what is the capital of france", "who made you", "who are you", "what is your name", "tell me a joke",
@@ -191,6 +207,8 @@ def _phrases(rng, split, color, shape):
 def ask(task, scene, rng, split="train"):
     """(question in a visitor's words, answer) for a task about a scene; the same choice of
     what to ask as shapes.question_for, only worded from the grammar."""
+    if task == "identify" and split == "train" and rng.random() < CLAIM_SHARE:
+        return claim(scene, rng, split)
     objs = scene["objects"]
     template_q, answer = question_for(task, scene, rng)
     if task == "caption":
@@ -209,6 +227,35 @@ def ask(task, scene, rng, split="train"):
     return _fill(rng, split, _pick(rng, COLORS_COUNT[split])), answer
 
 
+def claim(scene, rng, split="train"):
+    """(a Yes/No question checking a claim about the scene: the colour of its only shape of a kind,
+    the shape of its only object of a colour, or a count; "Yes." or "No.", half each where it can)."""
+    shapes = [o["shape"] for o in scene["objects"]]
+    colors = [o["color"] for o in scene["objects"]]
+    single_shapes = [s for s in SHAPES if shapes.count(s) == 1]
+    single_colors = [c for c in COLORS if colors.count(c) == 1]
+    kind = _pick(rng, ["count"] + ["color"] * bool(single_shapes) + ["shape"] * bool(single_colors))
+    yes = rng.random() < 0.5
+    if kind == "color":
+        shape = _pick(rng, single_shapes)
+        truth = colors[shapes.index(shape)]
+        color = truth if yes else _pick(rng, [c for c in COLORS if c != truth])
+        return _fill(rng, split, _pick(rng, CLAIM_COLOR[split]), s=shape, c=color), "Yes." if yes else "No."
+    if kind == "shape":
+        color = _pick(rng, single_colors)
+        truth = shapes[colors.index(color)]
+        shape = truth if yes else _pick(rng, [s for s in SHAPES if s != truth])
+        return _fill(rng, split, _pick(rng, CLAIM_SHAPE[split]), c=color, s=shape, n=_pick(rng, NOUNS[split])), "Yes." if yes else "No."
+    template_q, answer = question_for("count", scene, rng)
+    color = next((c for c in COLORS if f" {c} " in f" {template_q} "), None)
+    shape = next((s for s in SHAPES if f" {s}s " in f" {template_q} "), None)
+    n = int(answer)
+    yes = yes and n >= 2
+    k = n if yes else _pick(rng, [k for k in range(2, 10) if k != n and (abs(k - n) == 1 or rng.random() < 0.3)] or [n + 1])
+    words = str(k) if rng.random() < 0.5 else NUMBER_WORDS[k]
+    return _fill(rng, split, _pick(rng, CLAIM_COUNT[split]), k=words, **_phrases(rng, split, color, shape)), "Yes." if yes else "No."
+
+
 def off_topic(rng, split="train"):
     """(a question GVT-tiny cannot answer, REFUSAL). In training, half the things asked about
     are made-up words, so any unknown thing, not only the listed ones, gets the refusal."""
@@ -224,6 +271,6 @@ def vocabulary_texts():
     """Every word of the training grammar (the tokenizer gives each one token)."""
     texts = [REFUSAL]
     for table in (PICTURES, PLACES, NOUNS, FILLERS, COUNT, IDENTIFY, COLOR_OF, SHAPE_OF, COLORS_COUNT, CAPTION, GENERAL,
-                  THINGS, ABOUT_THING):
+                  THINGS, ABOUT_THING, CLAIM_COLOR, CLAIM_SHAPE, CLAIM_COUNT):
         texts += [re.sub(r"\{\w\}", " ", t) for t in table["train"]]
     return texts + ["colour color colours colors"]
