@@ -39,4 +39,16 @@ describe('prompt assembly', () => {
       corrections: [],
     });
   });
+
+  it('sends a question with its typos put right: a template with a typo still counts as that task', () => {
+    expect(freePrompt(tasks, 'How many pruple cirlces are there in the image?')).toEqual({
+      prompt: 'How many purple circles are there in the image?',
+      request: { task: 'count', object: 'purple circles' },
+      corrections: [
+        { from: 'pruple', to: 'purple' },
+        { from: 'cirlces', to: 'circles' },
+      ],
+    });
+    expect(freePrompt(tasks, 'what colour is the sqaure').prompt).toBe('Question: what colour is the square Answer:');
+  });
 });

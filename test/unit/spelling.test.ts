@@ -4,15 +4,7 @@
  * typed are left alone.
  */
 import { describe, expect, it } from 'vitest';
-import { freePrompt } from '../../src/engine/prompt';
 import { correctSpelling, editDistance } from '../../src/shapes-world/spelling';
-
-const tasks = {
-  caption: 'Describe the image in detail in a sentence: This is an image of',
-  count: 'How many {object} are there in the image?',
-  identify: 'Does {object} exist in the image?',
-  vqa: 'Question: {question} Answer:',
-};
 
 describe('spelling of Shapes World words', () => {
   it('puts right a letter dropped, doubled, swapped or wrong', () => {
@@ -46,17 +38,5 @@ describe('spelling of Shapes World words', () => {
     expect(editDistance('cirlce', 'circle')).toBe(1);
     expect(editDistance('circle', 'circle')).toBe(0);
     expect(editDistance('sure', 'square')).toBe(2);
-  });
-
-  it('sends the corrected question: a template with a typo still counts as that task', () => {
-    expect(freePrompt(tasks, 'How many pruple cirlces are there in the image?')).toEqual({
-      prompt: 'How many purple circles are there in the image?',
-      request: { task: 'count', object: 'purple circles' },
-      corrections: [
-        { from: 'pruple', to: 'purple' },
-        { from: 'cirlces', to: 'circles' },
-      ],
-    });
-    expect(freePrompt(tasks, 'what colour is the sqaure').prompt).toBe('Question: what colour is the square Answer:');
   });
 });
