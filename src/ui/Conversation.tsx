@@ -81,7 +81,7 @@ export function Conversation() {
             )}
             <p className={`text${streaming ? ' streaming' : ''}`}>{m.text || (streaming ? '…' : '')}</p>
             {m.role === 'user' && m.corrections && m.corrections.length > 0 && (
-              <p className="muted corrections" data-testid="corrections">
+              <p className="corrections" data-testid="corrections">
                 Read {m.corrections.map((c) => `“${c.from}” as “${c.to}”`).join(', ')}.
               </p>
             )}
