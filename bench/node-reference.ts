@@ -15,6 +15,7 @@ const { values } = parseArgs({
     model: { type: 'string' },
     images: { type: 'string' },
     answers: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '20' },
     'max-new-tokens': { type: 'string', default: '32' },
   },
 });
@@ -48,6 +49,12 @@ const target: Target = {
   },
 };
 
-const run = await runProtocol(target, { images: images.length, answers: Number(values.answers), memoryAnswers: 0, maxNewTokens: Number(values['max-new-tokens']) });
+const run = await runProtocol(target, {
+  images: images.length,
+  answers: Number(values.answers),
+  warmup: Number(values.warmup),
+  memoryAnswers: 0,
+  maxNewTokens: Number(values['max-new-tokens']),
+});
 await engine!.release();
 console.log(JSON.stringify(run));

@@ -35,6 +35,7 @@ export async function profileAnswers(modelDir: string, answers: number, threads:
       backend: { kind: 'wasm', threads: threads },
       images: images.length,
       answers,
+      warmup: 0,
       memoryAnswers: 0,
       maxNewTokens: 32,
     };

@@ -33,6 +33,12 @@ export interface Target {
 
 export interface ProtocolOptions {
   images: number;
+  /**
+   * Rounds before anything warm is measured, each a new image looked at, captioned and counted:
+   * V8 starts WebAssembly in its baseline compiler and tiers hot functions up as they run, and a
+   * decoding step took 3 ms in the first answers and 0.5 after ten (Node WASM, README).
+   */
+  warmup: number;
   /** First questions (each on a new image) and their follow-ups; at least 5 for medians. */
   answers: number;
   /** Answers in a row between the two memory readings (0: no memory loop). */
@@ -76,6 +82,13 @@ export async function runProtocol(target: Target, o: ProtocolOptions): Promise<B
   const coldEncode = await target.look('cold', 0);
   const cold = await target.ask('cold', 0, CAPTION, o.maxNewTokens);
   texts.cold = cold.text;
+
+  for (let i = 0; i < o.warmup; i++) {
+    const image = 1 + (i % (o.images - 1));
+    await target.look(`warmup-${i}`, image);
+    await target.ask(`warmup-${i}`, image, CAPTION, o.maxNewTokens);
+    await target.ask(`warmup-${i}`, image, COUNT, o.maxNewTokens);
+  }
 
   // Warm encodes: every image but the cold one, each a new key (so a fresh encode).
   const encodes: number[] = [];

@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --model DIR --image PNG --answers N --runs native,node_wasm,wasm1,wasm2,webgpu --json]
+ * npm run bench [-- --model DIR --image PNG --answers N --warmup N --runs native,node_wasm,wasm1,wasm2,webgpu --json]
  * (`--chromium-flags '--js-flags=…'` passes flags to Chromium, for experiments.)
  * npm run bench -- --profile [--answers N --threads T]: where an answer's time goes (bench/profile.ts)
  *
@@ -30,6 +30,7 @@ const { values } = parseArgs({
     model: { type: 'string', default: existsSync(join(defaultModel, 'manifest.json')) ? defaultModel : join(ROOT, 'test/fixtures/generated/test-package') },
     image: { type: 'string' },
     answers: { type: 'string' },
+    warmup: { type: 'string', default: '20' },
     'memory-answers': { type: 'string', default: '100' },
     'max-new-tokens': { type: 'string', default: '32' },
     runs: { type: 'string', default: Object.keys(NAMES).join(',') },
@@ -54,11 +55,12 @@ const images = benchImages(imagePath, join(ROOT, 'public/samples'), join(ROOT, '
 const full: ProtocolOptions = {
   images: images.length,
   answers: Number(values.answers ?? 5),
+  warmup: Number(values.warmup),
   memoryAnswers: Number(values['memory-answers']),
   maxNewTokens: Number(values['max-new-tokens']),
 };
 // SwiftShader runs WebGPU's shaders on the CPU, seconds an encode: one pass, to show it answers as native does.
-const light: ProtocolOptions = { ...full, images: 2, answers: 1, memoryAnswers: 0 };
+const light: ProtocolOptions = { ...full, images: 2, answers: 1, memoryAnswers: 0, warmup: 0 };
 const runs: Partial<Record<RunName, Outcome>> = {};
 const log = (line: string) => console.error(line);
 
@@ -68,7 +70,7 @@ for (const name of ['native', 'node_wasm'] as const) {
   log(`bench: ${NAMES[name]}…`);
   try {
     const args = ['--import', 'tsx', join(ROOT, 'bench/node-reference.ts'), '--runtime', name === 'native' ? 'native' : 'wasm'];
-    args.push('--model', modelDir, '--images', images.join(','), '--answers', `${full.answers}`, '--max-new-tokens', `${full.maxNewTokens}`);
+    args.push('--model', modelDir, '--images', images.join(','), '--answers', `${full.answers}`, '--warmup', `${full.warmup}`, '--max-new-tokens', `${full.maxNewTokens}`);
     const { stdout } = await run(process.execPath, args, { cwd: ROOT, maxBuffer: 1 << 24 });
     runs[name] = JSON.parse(stdout.trim().split('\n').at(-1)!) as BenchRun;
   } catch (error) {

@@ -25,6 +25,8 @@ function transferables(value: unknown): Transferable[] {
   return [];
 }
 
+const STREAM_EVERY_MS = 4;
+
 /** Runs inside a worker: dispatches calls to handlers and reports every failure as a typed error event. */
 export function serve<A extends Api>(scope: WorkerScope, handlers: Handlers<A>): void {
   const running = new Map<number, AbortController>();
@@ -39,15 +41,31 @@ export function serve<A extends Api>(scope: WorkerScope, handlers: Handlers<A>):
     const controller = new AbortController();
     running.set(request.id, controller);
     const { id } = request;
+    // Streamed text goes out at once when none went out for STREAM_EVERY_MS (the first token
+    // always), else with what follows at the next turn of the event loop: a message a token
+    // cost the worker as much as a decoding step's own JavaScript.
+    let text = '';
+    let sent = -Infinity;
+    const flush = () => {
+      if (text) post({ type: 'token', id, text });
+      text = '';
+      sent = performance.now();
+    };
     try {
       const handler = handlers[request.method] as Handlers<Api>[string];
       const value = await handler(request.payload, {
         signal: controller.signal,
         progress: (progress) => post({ type: 'progress', id, progress }),
-        token: (text) => post({ type: 'token', id, text }),
+        token: (delta) => {
+          text += delta;
+          if (performance.now() - sent >= STREAM_EVERY_MS) flush();
+          else if (text === delta) setTimeout(flush, 0);
+        },
       });
+      flush();
       post({ type: 'result', id, value }, transferables(value));
     } catch (error) {
+      flush();
       const err = error instanceof Error ? error : new Error(String(error));
       post({ type: 'error', id, error: { name: err.name, message: err.message } });
     } finally {
