@@ -2,10 +2,11 @@
  * Typos in the words a Shapes World question turns on, put right before the
  * model reads them. GVT-tiny's tokenizer knows whole words: "pruple" is not
  * "purple" to it but six unrelated bytes, and a typed question with one such
- * typo was mostly answered wrong (README, "Typos"). A word is corrected only when it is one edit (two, for words of
- * six letters or more; for one of two or three letters, a letter left out or
- * two swapped) from exactly one of these words, starts with the same letter, and
- * is not an English word listed below that happens to lie that close.
+ * typo was mostly answered wrong (README, "Typos"). A word is corrected only
+ * when it is one edit (two, for words of six letters or more; for one of two
+ * or three letters, a letter left out or two swapped) from exactly one of
+ * these words, starts with the same letter, and is not an English word listed
+ * below that happens to lie that close.
  */
 import { COLORS, SHAPES, plural } from './vocabulary';
 
@@ -18,9 +19,14 @@ const TARGETS: readonly string[] = [
 
 /** Words a visitor may mean as they are, one or two edits from a target. */
 const WORDS = new Set(
-  ('re read rend redo may man coloured colored pictured circled stat stay stab stag stir scar spar soar sear start stare stark stray stair blew blur mane mary mana mans ' +
-    'share shame shake shade shave greet greed greek circus tangle squire colon cooler imagine images imago picture pictures ' +
-    'object objected shaped describes described').split(' '),
+  [
+    're read rend redo may man mane mary mana mans blew blur greet greed greek',
+    'stat stay stab stag stir scar spar soar sear start stare stark stray stair',
+    'share shame shake shade shave shaped circus circled tangle squire colon cooler coloured colored',
+    'imagine images imago pictures pictured objected describes described',
+  ]
+    .join(' ')
+    .split(' '),
 );
 
 /** Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours. */
