@@ -130,15 +130,21 @@ print(word)`, run]).trim();
   });
 
   it('goes on at a larger input from a stage 1 trained at a smaller one', { timeout: 180_000 }, async () => {
-    // The committed stage 1 is 112 px: a larger input starts from it, its patch positions resized.
+    // The shipped recipe: the clean scenes learnt at 112 px (the committed stage 1), the rest at 160 px, the
+    // patch positions resized between. Here from a given clean stage 1, and from scratch with --s1-clean-size.
     trainAndShip('larger', ['--image-size', '96', '--stage1', join(tmp, 'run', 'stage1-clean.pt')]);
-    const engine = await loadEngine(join(tmp, 'larger-pkg'));
-    try {
-      expect(engine.manifest.image.size).toBe(96);
-      const { tokens } = await engine.vision.encode(await readPng(join(tmp, 'eval', 'images', readdirSync(join(tmp, 'eval', 'images'))[0])));
-      expect(tokens.every(Number.isFinite)).toBe(true);
-    } finally {
-      await engine.release();
+    trainAndShip('larger-scratch', ['--image-size', '96', '--s1-clean-size', '64']);
+    const positions = python(['-c', `import torch; print(torch.load("${join(tmp, 'larger-scratch', 'stage1-clean.pt')}")["vit"]["pos"].shape[1])`]);
+    expect(Number(positions.trim())).toBe((64 / 8) ** 2 + 1);
+    for (const name of ['larger-pkg', 'larger-scratch-pkg']) {
+      const engine = await loadEngine(join(tmp, name));
+      try {
+        expect(engine.manifest.image.size).toBe(96);
+        const { tokens } = await engine.vision.encode(await readPng(join(tmp, 'eval', 'images', readdirSync(join(tmp, 'eval', 'images'))[0])));
+        expect(tokens.every(Number.isFinite)).toBe(true);
+      } finally {
+        await engine.release();
+      }
     }
   });
 });

@@ -27,12 +27,13 @@ import json
 import os
 import pickle
 import time
+from dataclasses import replace
 
 import torch
 
 from .alloc import keep_large_blocks
 from .data import make_dataset
-from .model import GVT, GVTConfig, fit_positions
+from .model import GVT, GVTConfig, ViT, fit_positions
 from .pyeval import evaluate
 from .scene_check import non_scene_pixels, train_scene_check, vit_tokens
 from .stage1 import Stage1Heads, stage1
@@ -75,6 +76,8 @@ def parser():
     ap.add_argument("--s1-restart-steps", type=int, default=2000, help="stage 1 part 2: steps of a restarted schedule")
     ap.add_argument("--s1-restart-lr", type=float, default=1e-3)
     ap.add_argument("--s1-restart-images", type=int, default=40000, help="stage 1 part 2 samples the first N images (0: all)")
+    ap.add_argument("--s1-clean-size", type=int, default=0,
+                    help="input size of stage 1's parts 1 and 2 on the clean scenes (0: --image-size); part 3 goes on at --image-size")
     ap.add_argument("--s1-world-steps", type=int, default=1500, help="stage 1 part 3: steps on the world mix")
     ap.add_argument("--s1-world-lr", type=float, default=1e-3)
     ap.add_argument("--s1-ckpt-every", type=int, default=250, help="stage 1 steps between checkpoints of a part")
@@ -131,17 +134,23 @@ def run_stage1(model, cfg, args, log, path):
     """Stage 1, each part skipped when its checkpoint is in RUN/ (or given)."""
     vit = model.vision.vit
     heads = Stage1Heads(cfg.vit_width)
-    save = lambda name: torch.save({"vit": vit.state_dict(), "heads": heads.state_dict(), "config": cfg.to_dict()}, path(name))
-    def load(file):
+    # Parts 1 and 2 may learn the clean scenes at a smaller input (--s1-clean-size), where a step costs less;
+    # part 3 on the world mix then adapts the ViT to the full size, its patch positions resized.
+    clean_cfg = replace(cfg, image_size=args.s1_clean_size) if args.s1_clean_size and args.world_images else cfg
+    clean_vit = vit if clean_cfg == cfg else ViT(clean_cfg)
+    def save(name, v=vit, c=cfg):
+        torch.save({"vit": v.state_dict(), "heads": heads.state_dict(), "config": c.to_dict()}, path(name))
+    def load(file, v=vit, c=cfg):
         ckpt = torch.load(file)
-        vit.load_state_dict(fit_positions(ckpt["vit"], cfg.grid))
+        v.load_state_dict(fit_positions(ckpt["vit"], c.grid))
         heads.load_state_dict(ckpt["heads"])
     clean = args.stage1 or (path("stage1-clean.pt") if os.path.exists(path("stage1-clean.pt")) else None)
     # A run resumed after part 3 needs neither the clean checkpoint nor the clean data.
     finished = args.world_images and os.path.exists(path("stage1.pt"))
     data = None
     if (not clean and not finished) or not args.world_images:
-        data = pickled(args.data_cache, lambda: make_dataset(args.images, args.seed, cfg.image_size, cfg.grid, workers=args.data_workers))
+        data = pickled(args.data_cache, lambda: make_dataset(args.images, args.seed, clean_cfg.image_size, clean_cfg.grid,
+                                                             workers=args.data_workers))
         log({"phase": "data", "images": len(data["pixels"])})
     if clean and not finished:
         load(clean)
@@ -150,16 +159,18 @@ def run_stage1(model, cfg, args, log, path):
         # A run stopped in part 2 goes on from part 1's result rather than redoing part 1's last steps.
         part1 = args.stage1_part1 or (path("stage1-part1.pt") if os.path.exists(path("stage1-part1.pt")) else None)
         if part1:
-            load(part1)
+            load(part1, clean_vit, clean_cfg)
             log({"phase": "stage1_part1_loaded", "from": part1})
         else:
-            if not stage1(vit, heads, data, args, cfg, log, part=1, ckpt=path("stage1-part1-ckpt.pt")):
+            if not stage1(clean_vit, heads, data, args, clean_cfg, log, part=1, ckpt=path("stage1-part1-ckpt.pt")):
                 return None
             if args.s1_restart_steps:  # without part 2 it would be a copy of stage1-clean.pt
-                save("stage1-part1.pt")
+                save("stage1-part1.pt", clean_vit, clean_cfg)
         if args.s1_restart_steps:
-            stage1(vit, heads, data, args, cfg, log, part=2, ckpt=path("stage1-part2-ckpt.pt"))
-        save("stage1-clean.pt")
+            stage1(clean_vit, heads, data, args, clean_cfg, log, part=2, ckpt=path("stage1-part2-ckpt.pt"))
+        save("stage1-clean.pt", clean_vit, clean_cfg)
+        if clean_vit is not vit:
+            load(path("stage1-clean.pt"))
     if not args.world_images:  # stage 2 on the clean scenes (the ablations)
         return data
     world = pickled(path("world-data.pkl"), lambda: make_dataset(args.world_images, args.seed, cfg.image_size, cfg.grid,
