@@ -12,7 +12,10 @@ OUT=${OUT:-public/models/gvt-tiny}
 # stage 2's batches between small ops (training/README.md has the figures). Results are the same.
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2} OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE} PYTHONPATH=training
 start=$(date +%s)
-/usr/bin/python3 -m gvt.train --run "$RUN" --seed "$SEED" "$@"
+# The shipped recipe: clean scenes learnt at 112 px, everything after at 160 px; stage 2 runs the frozen ViT
+# batch by batch instead of caching every image's tokens first (training/README.md, "Input size").
+/usr/bin/python3 -m gvt.train --run "$RUN" --seed "$SEED" --image-size 160 --s1-clean-size 112 --s1-world-steps 2500 \
+  --s2-live-features "$@"
 /usr/bin/python3 -m gvt.ship --run "$RUN" --out "$OUT" --vision int8 --lm int8
 echo "train.sh: $RUN -> $OUT in $(( $(date +%s) - start )) s"
-echo "score it: npm run eval:make -- --out /tmp/gvt-eval --n 2000 --seed 1 && npm run eval -- --data /tmp/gvt-eval"
+echo "score it: npm run eval:suite -- --model $OUT"
