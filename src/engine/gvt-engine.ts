@@ -4,7 +4,7 @@
  * language model), so a follow-up question sends only the question.
  */
 import { LanguageModel } from './language-model';
-import type { ModelManifest } from './manifest';
+import { filesFor, visionRole, type ModelManifest } from './manifest';
 import { readManifest, readPackageFile, readPackageJson, type PackageSource } from './package';
 import { freePrompt, taskPrompt } from './prompt';
 import type { Backend, Capabilities } from './runtime';
@@ -54,7 +54,7 @@ export class GvtEngine implements VlmEngine {
   async plan(): Promise<DownloadPlan> {
     const manifest = await readManifest(this.source);
     const files = await Promise.all(
-      Object.values(manifest.files).map(async (f) => ({ file: f.path, bytes: f.bytes, cached: await this.cached(f.path, f.sha256) })),
+      filesFor(manifest, this.backend.kind).map(async (f) => ({ file: f.path, bytes: f.bytes, cached: await this.cached(f.path, f.sha256) })),
     );
     // A package is small and served with the app: it loads without asking.
     return { files, variant: null, loadsAtOnce: true };
@@ -65,7 +65,7 @@ export class GvtEngine implements VlmEngine {
     const source = this.source;
     const manifest = await readManifest(source);
     const [graph, embedTokens, decoder, tokenizerJson, tokenizerConfig, card] = await Promise.all([
-      readPackageFile(source, manifest, 'vision_encoder', onProgress),
+      readPackageFile(source, manifest, visionRole(manifest, this.backend.kind), onProgress),
       readPackageFile(source, manifest, 'embed_tokens', onProgress),
       readPackageFile(source, manifest, 'decoder', onProgress),
       readPackageJson(source, manifest, 'tokenizer'),
@@ -84,7 +84,7 @@ export class GvtEngine implements VlmEngine {
       defaultMaxNewTokens: manifest.generation.max_new_tokens,
       domain: 'shapes-world',
       unsupported: {},
-      files: Object.values(manifest.files).map((f) => ({ file: f.path, bytes: f.bytes })),
+      files: filesFor(manifest, this.backend.kind).map((f) => ({ file: f.path, bytes: f.bytes })),
       sceneCheck: manifest.scene_check ? { threshold: manifest.scene_check.threshold, domain: manifest.scene_check.domain } : null,
       card,
     };

@@ -7,6 +7,7 @@
  */
 
 import * as v from 'valibot';
+import type { BackendKind } from './runtime';
 
 export const PACKAGE_FORMAT = 'gvt-web-package';
 export const PACKAGE_FORMAT_VERSION = 1;
@@ -101,7 +102,18 @@ const MANIFEST = entries({
       domain: text(),
     }),
   ),
-  files: entries({ vision_encoder: FILE, embed_tokens: FILE, decoder: FILE, tokenizer: FILE, tokenizer_config: FILE }),
+  files: entries({
+    vision_encoder: FILE,
+    /**
+     * The vision graph in integer arithmetic for onnxruntime's CPU kernels (WASM): the same int8 weights, the
+     * activations quantized at each run. WebGPU has no kernel for it and reads `vision_encoder`.
+     */
+    vision_encoder_int8: v.optional(FILE),
+    embed_tokens: FILE,
+    decoder: FILE,
+    tokenizer: FILE,
+    tokenizer_config: FILE,
+  }),
 });
 
 export type ModelManifest = v.InferOutput<typeof MANIFEST>;
@@ -109,7 +121,23 @@ export type ResizeFilter = ModelManifest['image']['resize'];
 export type ImageFit = NonNullable<ModelManifest['image']['fit']>;
 export type TaskName = keyof ModelManifest['tasks'];
 export type FileRole = keyof ModelManifest['files'];
-export type PackageFile = ModelManifest['files'][FileRole];
+export type PackageFile = NonNullable<ModelManifest['files'][FileRole]>;
+
+/** The vision graph a backend reads: WASM the integer-arithmetic one where the package has it. */
+export function visionRole(manifest: ModelManifest, backend: BackendKind): 'vision_encoder' | 'vision_encoder_int8' {
+  return backend === 'wasm' && manifest.files.vision_encoder_int8 ? 'vision_encoder_int8' : 'vision_encoder';
+}
+
+/** The files a backend loads, so a download plan and the model panel count no file it will not read. */
+export function filesFor(manifest: ModelManifest, backend: BackendKind): PackageFile[] {
+  const skip = visionRole(manifest, backend) === 'vision_encoder' ? 'vision_encoder_int8' : 'vision_encoder';
+  return Object.entries(manifest.files).flatMap(([role, file]) => (role === skip || !file ? [] : [file]));
+}
+
+/** Every file the package holds, for checking any of them by path. */
+export function allFiles(manifest: ModelManifest): PackageFile[] {
+  return Object.values(manifest.files).filter((file): file is PackageFile => file !== undefined);
+}
 
 /** Checks a parsed manifest.json and returns it typed; throws ManifestError naming the first bad field. */
 export function validateManifest(raw: unknown): ModelManifest {

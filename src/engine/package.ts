@@ -46,7 +46,9 @@ export async function readPackageFile(
   role: FileRole,
   onProgress?: (progress: FileProgress) => void,
 ): Promise<Uint8Array> {
-  const { path, bytes: expected, sha256 } = manifest.files[role];
+  const file = manifest.files[role];
+  if (!file) throw new PackageError(`${source.describe('manifest.json')} lists no ${role} file`);
+  const { path, bytes: expected, sha256 } = file;
   const bytes = await source.read(path, (loaded) => onProgress?.({ file: path, loaded, total: expected }));
   if (bytes.byteLength !== expected) {
     throw new PackageError(

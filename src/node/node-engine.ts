@@ -32,9 +32,10 @@ export interface NodeEngine {
 
 const NODE_BACKEND: Backend = { kind: 'wasm', threads: 1 };
 
-export async function loadEngine(dir: string): Promise<NodeEngine> {
+/** `source`: where the files come from, when not straight from `dir` (a test that edits the manifest). */
+export async function loadEngine(dir: string, source: PackageSource = folderSource(dir)): Promise<NodeEngine> {
   configureRuntime(NODE_BACKEND);
-  const engine = new GvtEngine(folderSource(dir), NODE_BACKEND, await detectCapabilities());
+  const engine = new GvtEngine(source, NODE_BACKEND, await detectCapabilities());
   await engine.load();
   const { manifest, vision, llm } = engine.parts();
   return { engine, manifest, vision, llm, release: () => engine.release() };

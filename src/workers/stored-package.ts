@@ -1,3 +1,4 @@
+import { allFiles } from '../engine/manifest';
 import { readManifest, type PackageSource } from '../engine/package';
 import { CacheStore } from '../files/cache-store';
 import { downloadFile } from '../files/download';
@@ -18,7 +19,7 @@ export function storedPackage(http: PackageSource): { source: PackageSource; cac
   const target = (path: string): FileTarget => ({ url: url(path), repo: url('').replace(/\/$/, ''), revision: 'main', file: path });
   let listing: Promise<Map<string, { size: number; sha256: string }>> | null = null;
   const listed = async (path: string) => {
-    listing ??= readManifest(http).then((m) => new Map(Object.values(m.files).map((f) => [f.path, { size: f.bytes, sha256: f.sha256 }])));
+    listing ??= readManifest(http).then((m) => new Map(allFiles(m).map((f) => [f.path, { size: f.bytes, sha256: f.sha256 }])));
     return (await listing).get(path);
   };
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManifestError, validateManifest } from '../../src/engine/manifest';
+import { filesFor, ManifestError, validateManifest } from '../../src/engine/manifest';
 
 const file = (path: string) => ({ path, bytes: 10, sha256: 'a'.repeat(64) });
 
@@ -56,6 +56,7 @@ describe('validateManifest', () => {
     ['files.decoder', (m: any) => delete m.files.decoder, 'is missing'],
     ['files.tokenizer.sha256', (m: any) => (m.files.tokenizer.sha256 = 'xyz'), 'hex'],
     ['files.vision_encoder.path', (m: any) => (m.files.vision_encoder.path = '../secret.onnx'), 'inside the package'],
+    ['files.vision_encoder_int8.bytes', (m: any) => (m.files.vision_encoder_int8 = { ...file('v.onnx'), bytes: -1 }), 'positive integer'],
     ['format_version', (m: any) => (m.format_version = 2), 'cannot read version 2'],
     ['image.fit', (m: any) => (m.image.fit = 'crop'), 'must be one of stretch, letterbox'],
     ['scene_check.threshold', (m: any) => (m.scene_check = { output: 'scene_score', threshold: 1.5, domain: 'x' }), 'between 0 and 1'],
@@ -71,5 +72,24 @@ describe('validateManifest', () => {
 
   it('rejects something that is not a GVT Web package', () => {
     expect(errorOf({ model_type: 'llama' }).field).toBe('format');
+  });
+});
+
+describe('filesFor', () => {
+  const paths = (m: Record<string, any>, backend: 'wasm' | 'webgpu') => filesFor(validateManifest(m), backend).map((f) => f.path);
+
+  it('loads the integer-arithmetic vision graph on WASM and the float one on WebGPU, never both', () => {
+    const m = manifest();
+    m.files.vision_encoder_int8 = file('vision_encoder_int8.onnx');
+    expect(paths(m, 'wasm')).toContain('vision_encoder_int8.onnx');
+    expect(paths(m, 'wasm')).not.toContain('vision_encoder.onnx');
+    expect(paths(m, 'webgpu')).toContain('vision_encoder.onnx');
+    expect(paths(m, 'webgpu')).not.toContain('vision_encoder_int8.onnx');
+    expect(paths(m, 'wasm')).toHaveLength(5);
+  });
+
+  it('loads the one vision graph of a package without the variant on either backend', () => {
+    expect(paths(manifest(), 'wasm')).toEqual(paths(manifest(), 'webgpu'));
+    expect(paths(manifest(), 'wasm')).toContain('vision_encoder.onnx');
   });
 });

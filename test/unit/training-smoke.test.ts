@@ -59,6 +59,9 @@ describe('training pipeline smoke run', () => {
       const engine = await loadEngine(dir);
       try {
         expect(engine.manifest.image.size).toBe(64);
+        // The quantized package's vision graph in integer arithmetic is what WASM (here: Node) loads.
+        const vision = engine.engine.parts().info.files.filter((f) => f.file.startsWith('vision'));
+        expect(vision.map((f) => f.file)).toEqual([dir.endsWith('-pkg') ? 'vision_encoder_int8.onnx' : 'vision_encoder.onnx']);
         const { tokens: visual } = await engine.vision.encode(await readPng(join(data, q.image)));
         expect(visual.length).toBe(32 * 64);
         expect(visual.every(Number.isFinite)).toBe(true);

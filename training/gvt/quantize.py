@@ -19,7 +19,10 @@ import numpy as np
 import onnx
 from onnx import helper, numpy_helper, TensorProto
 
+from .cpu_graph import write_cpu_graph
+
 GRAPHS = {"vision_encoder": "vision_encoder.onnx", "embed_tokens": "embed_tokens.onnx", "decoder": "decoder_model_merged.onnx"}
+CPU_VISION_FILE = "vision_encoder_int8.onnx"
 
 
 def _int8(w):
@@ -128,8 +131,9 @@ def _entry(folder, name):
     return {"path": name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
 
 
-def quantize_package(src, out, vision="int8", lm="int4", embed="fp32", note=""):
-    """Copies package src to out with quantized graphs and a manifest whose file entries match."""
+def quantize_package(src, out, vision="int8", lm="int4", embed="fp32", note="", cpu_vision=False):
+    """Copies package src to out with quantized graphs and a manifest whose file entries match. With cpu_vision
+    (and vision int8), also the vision graph's integer-arithmetic variant for WASM (cpu_graph.py)."""
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(src, "manifest.json")) as f:
         manifest = json.load(f)
@@ -142,8 +146,13 @@ def quantize_package(src, out, vision="int8", lm="int4", embed="fp32", note=""):
         path = manifest["files"][role]["path"]
         if os.path.abspath(src) != os.path.abspath(out):
             shutil.copyfile(os.path.join(src, path), os.path.join(out, path))
-    for role in manifest["files"]:
-        manifest["files"][role] = _entry(out, manifest["files"][role]["path"])
+    files = {}
+    for role, entry in manifest["files"].items():
+        files[role] = _entry(out, entry["path"])
+        if role == "vision_encoder" and cpu_vision and vision == "int8":
+            write_cpu_graph(os.path.join(out, entry["path"]), os.path.join(out, CPU_VISION_FILE))
+            files["vision_encoder_int8"] = _entry(out, CPU_VISION_FILE)
+    manifest["files"] = files
     if note:
         manifest["description"] = (manifest.get("description", "") + " " + note).strip()
     with open(os.path.join(out, "manifest.json"), "w", encoding="utf-8") as f:

@@ -33,7 +33,7 @@ def main():
     tok = ByteWordTokenizer()
     fp32 = os.path.join(args.run, "package-fp32")
     export_package(model, tok, fp32, "gvt-tiny", "GVT-tiny", DESCRIPTION, max_new_tokens=args.max_new_tokens)
-    manifest, counts = quantize_package(fp32, args.out, args.vision, args.lm)
+    manifest, counts = quantize_package(fp32, args.out, args.vision, args.lm, cpu_vision=True)
     sizes = {
         "fp32_bytes": sum(e["bytes"] for e in json.load(open(os.path.join(fp32, "manifest.json")))["files"].values()),
         "quantized_bytes": sum(e["bytes"] for e in manifest["files"].values()),
