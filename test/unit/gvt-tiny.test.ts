@@ -28,7 +28,8 @@ import type { RgbaImage } from '../../src/engine/image';
 import { freePrompt } from '../../src/engine/prompt';
 import { GREEDY } from '../../src/engine/sampling';
 import { evaluatePackage, type EvalOutput } from '../../src/eval/evaluate';
-import { loadEngine, readPng, type NodeEngine } from '../../src/node/node-engine';
+import type { PackageSource } from '../../src/engine/package';
+import { folderSource, loadEngine, readPng, type NodeEngine } from '../../src/node/node-engine';
 import { ROOT } from '../support/paths';
 
 type Scores = { count: number; identify: number; vqa: number; caption_exact: number };
@@ -44,6 +45,8 @@ const SHORT_PARAPHRASED = ['count'];
 const SHORT_DOUBLE = ['count'];
 /** The share of 16:9 and 3:4 shots answered exactly as the square scene. */
 const ASPECT_AGREEMENT = 0.8;
+/** The share of questions answered alike by WASM's integer-arithmetic vision graph and WebGPU's float one. */
+const BACKEND_AGREEMENT = 0.95;
 const N = 400;
 const MODEL = join(ROOT, 'public/models/gvt-tiny');
 // maxFlagged: the spec allows the scene check 1 false alarm in 200 scenes, so none in these 100;
@@ -107,6 +110,21 @@ function onCanvas(image: RgbaImage, width: number, height: number): RgbaImage {
   return { width, height, data };
 }
 
+/** The package as WebGPU reads it: its manifest without the integer-arithmetic vision graph. */
+function withoutIntegerVision(dir: string): PackageSource {
+  const folder = folderSource(dir);
+  return {
+    describe: folder.describe,
+    async read(path, onProgress) {
+      if (path !== 'manifest.json') return folder.read(path, onProgress);
+      const manifest = JSON.parse(new TextDecoder().decode(await folder.read(path)));
+      expect(manifest.files.vision_encoder_int8, 'the shipped package has an integer-arithmetic vision graph').toBeDefined();
+      delete manifest.files.vision_encoder_int8;
+      return new TextEncoder().encode(JSON.stringify(manifest));
+    },
+  };
+}
+
 describe('GVT-tiny as visitors use it', () => {
   let engine: NodeEngine;
   let dir: string;
@@ -133,6 +151,25 @@ describe('GVT-tiny as visitors use it', () => {
       same += Number(wide === expected) + Number(tall === expected);
     }
     expect(same / (2 * questions.length)).toBeGreaterThanOrEqual(ASPECT_AGREEMENT);
+  }, 240_000);
+
+  it("answers as WebGPU would: WASM's integer-arithmetic vision graph and the float one agree", async () => {
+    const float = await loadEngine(MODEL, withoutIntegerVision(MODEL));
+    try {
+      const visionFile = (e: NodeEngine) => e.engine.parts().info.files.map((f) => f.file).filter((f) => f.startsWith('vision'));
+      expect([visionFile(engine), visionFile(float)]).toEqual([['vision_encoder_int8.onnx'], ['vision_encoder.onnx']]);
+      const questions = readFileSync(join(dir, 'questions.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      let same = 0;
+      for (const [i, q] of questions.entries()) {
+        const image = await readPng(join(dir, q.image));
+        const { tokens } = await float.vision.encode(image);
+        const expected = (await float.llm.answer(`f-${i}`, tokens, freePrompt(float.manifest.tasks, q.question).prompt, { ...GREEDY, maxNewTokens: 48 })).text;
+        same += Number((await answer(`i-${i}`, image, q.question)) === expected);
+      }
+      expect(same / questions.length).toBeGreaterThanOrEqual(BACKEND_AGREEMENT);
+    } finally {
+      await float.release();
+    }
   }, 240_000);
 
   it('calls at least 9 of 10 of the photographs python3-skimage ships not a Shapes World scene', async () => {
