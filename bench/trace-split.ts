@@ -76,42 +76,53 @@ const PARTS: [string, (module: string) => boolean][] = [
   ['idle (waiting)', (m) => m === '(idle)'],
 ];
 
+const isIdle = (node: ProfileNode | undefined) => node?.callFrame.functionName === '(idle)';
+
 export function splitTrace(events: TraceEvent[]): ThreadSplit[] {
   const threadNames = new Map(events.filter((e) => e.name === 'thread_name').map((e) => [`${e.pid}:${e.tid}`, e.args.name ?? '']));
-  const profiles = new Map<string, ThreadSplit & { nodes: Map<number, ProfileNode> }>();
+  const profiles = new Map<string, ThreadSplit & { nodes: Map<number, ProfileNode>; samples: { id: number; ms: number }[] }>();
   for (const e of events) {
     const key = `${e.pid}:${e.id}`;
     if (e.name === 'Profile') {
-      profiles.set(key, { thread: threadNames.get(`${e.pid}:${e.tid}`) ?? `${e.tid}`, nodes: new Map(), parts: new Map(), functions: new Map(), insideOrt: 0 });
+      const thread = threadNames.get(`${e.pid}:${e.tid}`) ?? `${e.tid}`;
+      profiles.set(key, { thread, nodes: new Map(), samples: [], parts: new Map(), functions: new Map(), insideOrt: 0 });
     }
     const profile = profiles.get(key);
     const data = e.args.data;
     if (e.name !== 'ProfileChunk' || !profile || !data) continue;
     for (const node of data.cpuProfile?.nodes ?? []) profile.nodes.set(node.id, node);
     const deltas = data.timeDeltas ?? [];
-    (data.cpuProfile?.samples ?? []).forEach((id, i) => {
-      // A sample stands for the time until the next one.
-      const ms = (deltas[i + 1] ?? deltas[i] ?? 0) / 1000;
-      let node = profile.nodes.get(id);
-      const leaf = node?.callFrame.functionName ?? '';
-      let module = /^\((program|idle|garbage collector)\)$/.test(leaf) ? leaf : '';
-      let name = leaf;
-      let ort = false;
-      for (; node; node = node.parent === undefined ? undefined : profile.nodes.get(node.parent)) {
-        const url = node.callFrame.url || (/^(wasm-function\[|\$)/.test(node.callFrame.functionName ?? '') ? 'wasm://' : '');
-        if (!url) continue;
-        const at = moduleAt(url, node.callFrame.lineNumber ?? 0);
-        if (!module) {
-          module = at;
-          name = `${leaf || '(anonymous)'}${node.callFrame.functionName === leaf ? '' : ` in ${node.callFrame.functionName || '(anonymous)'}`} — ${at.replace(/^.*node_modules\//, '')}`;
-        }
-        if (/onnxruntime|ort-wasm/.test(at)) ort = true;
-      }
-      const part = PARTS.find(([, test]) => test(module))?.[0] ?? `other (${module.replace(/^.*node_modules\//, '')})`;
-      profile.parts.set(part, (profile.parts.get(part) ?? 0) + ms);
-      profile.functions.set(name, (profile.functions.get(name) ?? 0) + ms);
-      if (ort) profile.insideOrt += ms;
-    });
+    // A sample stands for the time until the next one.
+    (data.cpuProfile?.samples ?? []).forEach((id, i) => profile.samples.push({ id, ms: (deltas[i + 1] ?? deltas[i] ?? 0) / 1000 }));
+  }
+  for (const profile of profiles.values()) {
+    // The trace runs on a moment before the first answer and after the last: that idle is not the answers'.
+    const busy = profile.samples.map(({ id }) => !isIdle(profile.nodes.get(id)));
+    const first = busy.indexOf(true);
+    const last = busy.lastIndexOf(true);
+    for (const { id, ms } of profile.samples.slice(first, last + 1)) addSample(profile, id, ms);
   }
   return [...profiles.values()];
+}
+
+function addSample(profile: ThreadSplit & { nodes: Map<number, ProfileNode> }, id: number, ms: number): void {
+  let node = profile.nodes.get(id);
+  const leaf = node?.callFrame.functionName ?? '';
+  let module = /^\((program|idle|garbage collector)\)$/.test(leaf) ? leaf : '';
+  let name = leaf;
+  let ort = false;
+  for (; node; node = node.parent === undefined ? undefined : profile.nodes.get(node.parent)) {
+    const url = node.callFrame.url || (/^(wasm-function\[|\$)/.test(node.callFrame.functionName ?? '') ? 'wasm://' : '');
+    if (!url) continue;
+    const at = moduleAt(url, node.callFrame.lineNumber ?? 0);
+    if (!module) {
+      module = at;
+      name = `${leaf || '(anonymous)'}${node.callFrame.functionName === leaf ? '' : ` in ${node.callFrame.functionName || '(anonymous)'}`} — ${at.replace(/^.*node_modules\//, '')}`;
+    }
+    if (/onnxruntime|ort-wasm/.test(at)) ort = true;
+  }
+  const part = PARTS.find(([, test]) => test(module))?.[0] ?? `other (${module.replace(/^.*node_modules\//, '')})`;
+  profile.parts.set(part, (profile.parts.get(part) ?? 0) + ms);
+  profile.functions.set(name, (profile.functions.get(name) ?? 0) + ms);
+  if (ort) profile.insideOrt += ms;
 }
