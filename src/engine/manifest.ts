@@ -128,15 +128,15 @@ export function visionRole(manifest: ModelManifest, backend: BackendKind): 'visi
   return backend === 'wasm' && manifest.files.vision_encoder_int8 ? 'vision_encoder_int8' : 'vision_encoder';
 }
 
-/** The files a backend loads, so a download plan and the model panel count no file it will not read. */
-export function filesFor(manifest: ModelManifest, backend: BackendKind): PackageFile[] {
-  const skip = visionRole(manifest, backend) === 'vision_encoder' ? 'vision_encoder_int8' : 'vision_encoder';
-  return Object.entries(manifest.files).flatMap(([role, file]) => (role === skip || !file ? [] : [file]));
-}
-
 /** Every file the package holds, for checking any of them by path. */
 export function allFiles(manifest: ModelManifest): PackageFile[] {
   return Object.values(manifest.files).filter((file): file is PackageFile => file !== undefined);
+}
+
+/** The files a backend loads, so a download plan and the model panel count no file it will not read. */
+export function filesFor(manifest: ModelManifest, backend: BackendKind): PackageFile[] {
+  const unread = manifest.files[visionRole(manifest, backend) === 'vision_encoder' ? 'vision_encoder_int8' : 'vision_encoder'];
+  return allFiles(manifest).filter((file) => file !== unread);
 }
 
 /** Checks a parsed manifest.json and returns it typed; throws ManifestError naming the first bad field. */

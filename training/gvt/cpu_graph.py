@@ -6,8 +6,9 @@ From a graph quantize.py made (int8 weights behind DequantizeLinear, float32 ari
     WebAssembly's 128-bit SIMD does about twice as fast as float32;
   - each exact GELU (x * 0.5 * (1 + erf(x / sqrt 2)), as torch exports it) becomes com.microsoft FastGelu,
     its tanh form, because onnxruntime's WASM erf is several times slower than its tanh.
-WebGPU has neither kernel, so packages keep the float graph beside this one (manifest role
-vision_encoder_int8; training/README.md, "CPU variant", has the timings and the scores).
+WebGPU has no DynamicQuantizeMatMul kernel, so packages keep the float graph beside this one (manifest role
+vision_encoder_int8; training/README.md, "The vision graph in integer arithmetic", has the timings and the
+scores).
 
   python3 -m gvt.cpu_graph --src PKG/vision_encoder.onnx --out PKG/vision_encoder_int8.onnx
 """
@@ -33,15 +34,11 @@ def _is(value, target):
     return value is not None and math.isclose(value, target, rel_tol=1e-5)
 
 
-def _gelus(g):
-    """Yields (x, output, node indices) for each Div -> Erf -> Add 1 -> Mul x -> Mul 0.5 chain."""
-    nodes = list(g.node)
+def _gelus(g, nodes, users):
+    """Yields (x, output, node indices) for each Div -> Erf -> Add 1 -> Mul x -> Mul 0.5 chain.
+    users: the indices of the nodes reading each name."""
     consts = _constants(g)
     made = {o: i for i, n in enumerate(nodes) for o in n.output}
-    users = {}
-    for i, n in enumerate(nodes):
-        for name in n.input:
-            users.setdefault(name, []).append(i)
 
     def only_user(name, op):
         found = users.get(name, [])
@@ -74,20 +71,20 @@ def cpu_graph(model):
     """Rewrites `model` in place; returns (matmuls, gelus) replaced."""
     g = model.graph
     nodes = list(g.node)
+    users = {}
+    for i, n in enumerate(nodes):
+        for name in n.input:
+            users.setdefault(name, []).append(i)
     replaced, dropped = {}, set()
-    for x, out, chain in list(_gelus(g)):
+    for x, out, chain in list(_gelus(g, nodes, users)):
         last = nodes[chain[-1]]
         replaced[chain[-1]] = helper.make_node("FastGelu", [x], [out], domain="com.microsoft", name=last.name + "_FastGelu")
         dropped.update(chain[:-1])
     gelus = len(replaced)
     dequantized = {n.output[0]: i for i, n in enumerate(nodes) if n.op_type == "DequantizeLinear"}
-    users = {}
-    for n in nodes:
-        for name in n.input:
-            users[name] = users.get(name, 0) + 1
     for i, n in enumerate(nodes):
         deq = dequantized.get(n.input[1]) if n.op_type == "MatMul" and len(n.input) == 2 else None
-        if deq is not None and users[n.input[1]] == 1:
+        if deq is not None and len(users[n.input[1]]) == 1:
             replaced[i] = helper.make_node("DynamicQuantizeMatMul", [n.input[0], *nodes[deq].input], list(n.output),
                                            domain="com.microsoft", name=n.name)
             dropped.add(deq)
