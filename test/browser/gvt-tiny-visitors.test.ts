@@ -4,7 +4,8 @@
  * and about a photographed card, and a photo that is no Shapes World scene.
  * The photographed card is drawn by the training package's photo generator
  * with the spec's ranges (a seed no training run uses); the photos are
- * python3-skimage's sample data.
+ * python3-skimage's sample data. The same card also comes through Chromium's
+ * fake camera, as a booth visitor holds one up.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,6 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser';
+import { pngToY4m } from '../support/y4m';
 import { ROOT } from '../support/paths';
 import { answerDone, answerText, ask, lastAnswer, waitReady } from './app-helpers';
 import { SAMPLES, useSample } from './demo-helpers';
@@ -21,6 +23,24 @@ import { SAMPLES, useSample } from './demo-helpers';
 const GVT_TINY = join(ROOT, 'public', 'models', 'gvt-tiny', 'manifest.json');
 const SKIMAGE = '/usr/lib/python3/dist-packages/skimage/data';
 const NOTICE = /^This image does not look like a Shapes World scene/;
+
+interface CardScene {
+  image: string;
+  objects: { shape: string; color: string }[];
+}
+
+/** A card photographed by the training package's generator with the spec's ranges (seed 9001, which no training run uses). */
+function photographedCard(dir: string): CardScene {
+  const r = spawnSync('/usr/bin/python3', ['-m', 'gvt.make_eval_set', '--out', dir, '--n', '4', '--seed', '9001', '--photo'], {
+    cwd: ROOT,
+    env: { ...process.env, PYTHONPATH: 'training', OMP_NUM_THREADS: '2' },
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`gvt.make_eval_set failed: ${r.stderr}`);
+  return JSON.parse(readFileSync(join(dir, 'scenes.jsonl'), 'utf8').split('\n')[0]);
+}
+
+const stars = (scene: CardScene) => String(scene.objects.filter((o) => o.shape === 'star').length);
 
 async function upload(page: Page, file: string) {
   await page.getByLabel('Upload image').setInputFiles(file);
@@ -67,18 +87,11 @@ describe.skipIf(!existsSync(GVT_TINY))('GVT-tiny as a visitor uses it', () => {
   });
 
   it('counts on a photographed card asked "how many stars do you see"', async () => {
-    const r = spawnSync('/usr/bin/python3', ['-m', 'gvt.make_eval_set', '--out', tmp, '--n', '4', '--seed', '9001', '--photo'], {
-      cwd: ROOT,
-      env: { ...process.env, PYTHONPATH: 'training', OMP_NUM_THREADS: '2' },
-      encoding: 'utf8',
-    });
-    expect(r.status, r.stderr).toBe(0);
-    const scene = JSON.parse(readFileSync(join(tmp, 'scenes.jsonl'), 'utf8').split('\n')[0]);
+    const scene = photographedCard(tmp);
     await upload(page, join(tmp, scene.image));
     await ask(page, 'how many stars do you see');
     await answerDone(page);
-    const stars = scene.objects.filter((o: { shape: string }) => o.shape === 'star').length;
-    expect(await lastAnswer(page).getByTestId('count-number').textContent(), await answerText(page)).toBe(String(stars));
+    expect(await lastAnswer(page).getByTestId('count-number').textContent(), await answerText(page)).toBe(stars(scene));
     expect(await page.getByTestId('scene-notice').count(), 'no notice on a photographed card').toBe(0);
   });
 
@@ -100,5 +113,42 @@ describe.skipIf(!existsSync(GVT_TINY))('GVT-tiny as a visitor uses it', () => {
     await ask(page, 'What is the capital of France?');
     await answerDone(page);
     expect((await answerText(page)).trim()).toMatch(/^I can only .*\?$/);
+  });
+});
+
+describe.skipIf(!existsSync(GVT_TINY))('GVT-tiny and a card held up to the camera', () => {
+  let browser: Browser;
+  const tmp = mkdtempSync(join(tmpdir(), 'gvt-camera-'));
+  let scene: CardScene;
+  beforeAll(async () => {
+    scene = photographedCard(tmp);
+    // Chromium's fake camera shows this video: the card filling the square the camera's guide frames.
+    pngToY4m(join(tmp, scene.image), join(tmp, 'card.y4m'));
+    browser = await launchChromium({
+      webgpu: false,
+      extraArgs: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${join(tmp, 'card.y4m')}`],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('counts the stars of a photographed card taken with the camera, as typed "how many stars do you see"', async () => {
+    const page = await browser.newPage();
+    const url = inject('appUrl');
+    await page.context().grantPermissions(['camera'], { origin: new URL(url).origin });
+    await page.goto(url);
+    await waitReady(page);
+    await page.getByRole('button', { name: 'Camera', exact: true }).click();
+    const take = page.getByRole('button', { name: 'Take photo' });
+    await expect.poll(() => take.isEnabled(), { timeout: 20_000 }).toBe(true);
+    await take.click();
+    await page.getByRole('img', { name: /Your image: camera-\d+\.png/ }).waitFor();
+    await page.getByText(/encoded in \d+ ms/).waitFor();
+    expect(await page.getByTestId('scene-notice').count(), 'no notice on a photographed card').toBe(0);
+    await ask(page, 'how many stars do you see');
+    await answerDone(page);
+    expect(await lastAnswer(page).getByTestId('count-number').textContent(), await answerText(page)).toBe(stars(scene));
   });
 });
