@@ -9,7 +9,9 @@
  * double (object sizes ×0.5 and ×2), wide and tall (16:9 and 3:4 canvases),
  * claims (Yes/No checks: "is the star yellow?", "are there 3 circles?"),
  * canvas and canvas-photo (the clean set's scenes redrawn by Chromium's
- * canvas). Size-, aspect-, claim- and canvas sets have N/5 questions.
+ * canvas), fresh (the canvas set's scenes asked in frames from neither part of
+ * the grammar: training/gvt/fresh_probe.py). Size-, aspect-, claim- and canvas
+ * sets have N/5 questions; fresh about three for each of the canvas set's scenes.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -20,9 +22,10 @@ import { ROOT } from '../test/support/paths';
 import { printTable } from './markdown-table';
 
 interface SetKind {
-  /** `npm run eval:make` options; or, for a canvas set, the set it redraws and eval:canvas's options. */
+  /** `npm run eval:make` options; or, for a canvas set, the set it redraws and eval:canvas's options; or the set whose scenes fresh_probe asks about. */
   make?: string[];
   redraw?: { from: string; options: string[] };
+  probe?: { from: string };
   /** Its questions as a share of --n. */
   share: number;
 }
@@ -38,6 +41,7 @@ const SETS: Record<string, SetKind> = {
   claims: { make: ['--claims'], share: 0.2 },
   canvas: { redraw: { from: 'clean-small', options: [] }, share: 0.2 },
   'canvas-photo': { redraw: { from: 'clean-small', options: ['--photo'] }, share: 0.2 },
+  fresh: { probe: { from: 'canvas' }, share: 0.2 },
 };
 
 const run = (command: string, args: string[]) => execFileSync(command, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -47,7 +51,14 @@ function ensureSet(name: string, n: number, seed: number): string {
   const dir = join(ROOT, '.cache', 'eval-sets', `${name}-n${n}-s${seed}`);
   if (existsSync(join(dir, 'questions.jsonl'))) return dir;
   const kind = name === 'clean-small' ? { make: [], share: 1 } : SETS[name];
-  if (kind.redraw) {
+  if (kind.probe) {
+    const from = ensureSet(kind.probe.from, n, seed);
+    execFileSync('/usr/bin/python3', ['-m', 'gvt.fresh_probe', '--from', from, '--out', dir], {
+      cwd: ROOT,
+      env: { ...process.env, PYTHONPATH: 'training' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  } else if (kind.redraw) {
     const from = ensureSet(kind.redraw.from, n, seed);
     run('npx', ['tsx', 'scripts/eval-canvas.ts', '--from', from, '--out', dir, '--seed', String(seed), ...kind.redraw.options]);
   } else {
@@ -82,8 +93,9 @@ async function main() {
     for (const model of values.model) {
       const { report, sceneFlags } = await evaluatePackage(resolve(model), dir);
       const flagged = sceneFlags ? `${sceneFlags.flagged.length} of ${sceneFlags.images}` : '-';
-      rows.push([name, model, String(size), fixed(report.count), fixed(report.identify), fixed(report.vqa), fixed(report.caption_exact), fixed(report.caption_f1), flagged]);
-      (results[model] ??= {})[name] = { questions: size, ...report, scene_flagged: sceneFlags?.flagged.length ?? null };
+      const questions = Object.values(report.n).reduce((a, b) => a + b, 0);
+      rows.push([name, model, String(questions), fixed(report.count), fixed(report.identify), fixed(report.vqa), fixed(report.caption_exact), fixed(report.caption_f1), flagged]);
+      (results[model] ??= {})[name] = { questions, ...report, scene_flagged: sceneFlags?.flagged.length ?? null };
       process.stderr.write(`${name} · ${model}: done\n`);
     }
   }
