@@ -95,7 +95,7 @@ def main():
                              "answer": answer, "num_objects": len(scene["objects"])})
     with open(os.path.join(args.out, "questions.jsonl"), "w") as f:
         f.writelines(json.dumps(r) + "\n" for r in rows)
-    print(f"{len(rows)} questions about {len(rows and set(r['image'] for r in rows))} images in {args.out}")
+    print(f"{len(rows)} questions about {len({r['image'] for r in rows})} images in {args.out}")
 
 
 if __name__ == "__main__":
