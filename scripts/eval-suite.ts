@@ -44,7 +44,8 @@ const SETS: Record<string, SetKind> = {
   fresh: { probe: { from: 'canvas' }, share: 0.2 },
 };
 
-const run = (command: string, args: string[]) => execFileSync(command, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+const run = (command: string, args: string[], env = process.env) =>
+  execFileSync(command, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
 
 /** The folder of a set, made first if it is not there yet. */
 function ensureSet(name: string, n: number, seed: number): string {
@@ -53,11 +54,7 @@ function ensureSet(name: string, n: number, seed: number): string {
   const kind = name === 'clean-small' ? { make: [], share: 1 } : SETS[name];
   if (kind.probe) {
     const from = ensureSet(kind.probe.from, n, seed);
-    execFileSync('/usr/bin/python3', ['-m', 'gvt.fresh_probe', '--from', from, '--out', dir], {
-      cwd: ROOT,
-      env: { ...process.env, PYTHONPATH: 'training' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    run('/usr/bin/python3', ['-m', 'gvt.fresh_probe', '--from', from, '--out', dir], { ...process.env, PYTHONPATH: 'training' });
   } else if (kind.redraw) {
     const from = ensureSet(kind.redraw.from, n, seed);
     run('npx', ['tsx', 'scripts/eval-canvas.ts', '--from', from, '--out', dir, '--seed', String(seed), ...kind.redraw.options]);
