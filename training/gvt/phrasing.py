@@ -92,7 +92,7 @@ SHAPE_OF = {
               "which shape has the {C} {c}{Q}", "what shape is in {c}{Q}", "the {c} {n}, what shape is it{Q}",
               "i want to know what shape the {c} {n} is{S}", "do you know what shape the {c} {n} is{Q}",
               "what shape does the {c} {n} have{Q}", "the {c} {n} has which shape{Q}",
-              # Every other task had a frame led by "tell me" or "let me know"; without one the package made
+              # Count, identify, colour and caption had frames led by "tell me" or "let me know"; without one the package made
               # by npm run train answered "tell me the shape of the green thing" with "Yes." (training/README.md).
               "tell me what shape the {c} {n} is{S}", "let me know what shape the {c} {n} is{S}"],
     "heldout": ["tell me the shape of the {c} {n}{S}", "which shape is the {c} one{Q}",
