@@ -94,7 +94,10 @@ SHAPE_OF = {
               "what shape does the {c} {n} have{Q}", "the {c} {n} has which shape{Q}",
               # Count, identify, colour and caption had frames led by "tell me" or "let me know"; without one the package made
               # by npm run train answered "tell me the shape of the green thing" with "Yes." (training/README.md).
-              "tell me what shape the {c} {n} is{S}", "let me know what shape the {c} {n} is{S}"],
+              "tell me what shape the {c} {n} is{S}", "let me know what shape the {c} {n} is{S}",
+              # With those it still did, 31 times of 38: a claim ("is the green thing a star?") has no wh-word, and
+              # shape had two wh-less frames where colour has five. The colour task's wh-less frames, for shape:
+              "shape of the {c} {n}{Q}", "i want to know the shape of the {c} {n}{S}", "let me know the shape of the {c} {n}{S}"],
     "heldout": ["tell me the shape of the {c} {n}{S}", "which shape is the {c} one{Q}",
                 "what type of shape is the {c} {n}{Q}", "what does the {c} {n} look like{Q}"],
 }
@@ -224,10 +227,11 @@ def _phrases(rng, split, color, shape):
     return {"P": words + "s", "A": f"{_article(words)} {words}", "N": words}
 
 
-def ask(task, scene, rng, split="train"):
+def ask(task, scene, rng, split="train", claim_share=CLAIM_SHARE):
     """(question in a visitor's words, answer) for a task about a scene; the same choice of
-    what to ask as shapes.question_for, only worded from the grammar."""
-    if task == "identify" and split == "train" and rng.random() < CLAIM_SHARE:
+    what to ask as shapes.question_for, only worded from the grammar; in training, a share
+    `claim_share` of identify questions check a claim instead."""
+    if task == "identify" and split == "train" and rng.random() < claim_share:
         return claim(scene, rng, split)
     objs = scene["objects"]
     template_q, answer = question_for(task, scene, rng)

@@ -20,7 +20,7 @@ import torch.nn.functional as F
 
 from .data import NUM_LABELS, as_scene
 from .export import TASKS as PROMPTS
-from .phrasing import REFUSAL, ask, off_topic
+from .phrasing import CLAIM_SHARE, REFUSAL, ask, off_topic
 from .pixels import to_pixels
 from .resume import grow_checkpoint, save_whole
 from .shapes import TASKS, question_for
@@ -77,6 +77,7 @@ class Batcher:
         self.cache = {}
         self.tasks = tasks_per_image
         self.template_share, self.off_topic_share = template_share, off_topic_share
+        self.claim_share = CLAIM_SHARE
 
     def enc(self, text, target=False):
         ids = self.cache.get((text, target))
@@ -91,7 +92,7 @@ class Batcher:
             if self.rng.random() < self.template_share:
                 q, a = question_for(task, scene, self.rng)
             else:
-                q, a = ask(task, scene, self.rng)
+                q, a = ask(task, scene, self.rng, claim_share=self.claim_share)
                 q = free_prompt(q)
             out.append((q, a, "caption" if task == "caption" else "short"))
         if self.rng.random() < self.off_topic_share:
@@ -204,6 +205,7 @@ def stage2(model, feats, objects, args, tok, log, ckpt_path, pixels=None, polish
         idx = torch.randint(0, n, (args.s2_batch,), generator=g)
         for grp in opt.param_groups:
             grp["lr"] = lr_at(step, steps, peak, warmup)
+        batcher.claim_share = CLAIM_SHARE if polish or step >= args.s2_claims_from else 0.0
         if feats is not None:
             tokens = feats[idx].float()
         else:

@@ -89,6 +89,9 @@ def parser():
     ap.add_argument("--s2-lr", type=float, default=2e-3)
     ap.add_argument("--s2-template", type=float, default=0.35, help="share of questions worded by the spec's templates")
     ap.add_argument("--s2-off-topic", type=float, default=0.25, help="chance per image of an off-topic question")
+    ap.add_argument("--s2-claims-from", type=int, default=1000,
+                    help="stage-2 step from which a share of identify questions check a claim (training/README.md: from step 0 "
+                         "the held-out \"tell me the shape of …\" was read as a claim)")
     ap.add_argument("--s2-ckpt-every", type=int, default=250)
     ap.add_argument("--s2-non-scenes", type=int, default=2, help="non-scenes a stage-2 step shows, asked anything, answered with the refusal")
     ap.add_argument("--non-scene-images", type=int, default=3000, help="non-scenes drawn for that (their ViT tokens cached)")
