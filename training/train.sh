@@ -16,6 +16,8 @@ start=$(date +%s)
 # batch by batch instead of caching every image's tokens first (training/README.md, "Input size").
 /usr/bin/python3 -m gvt.train --run "$RUN" --seed "$SEED" --image-size 160 --s1-clean-size 112 --s1-world-steps 2500 \
   --s2-live-features "$@"
-/usr/bin/python3 -m gvt.ship --run "$RUN" --out "$OUT" --vision int8 --lm int8
+# The scene check's threshold, from a calibration of this recipe's seed-0 run on scenes and non-scenes no
+# evaluation uses (training/README.md, "The scene check's threshold").
+/usr/bin/python3 -m gvt.ship --run "$RUN" --out "$OUT" --vision int8 --lm int8 --scene-threshold 0.2
 echo "train.sh: $RUN -> $OUT in $(( $(date +%s) - start )) s"
 echo "score it: npm run eval:suite -- --model $OUT"

@@ -119,7 +119,8 @@ def _file_entry(folder, name):
     return {"path": name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
 
 
-def export_package(model: GVT, tok: ByteWordTokenizer, folder, package_id, name, description="", max_new_tokens=32):
+def export_package(model: GVT, tok: ByteWordTokenizer, folder, package_id, name, description="", max_new_tokens=32,
+                   scene_threshold=SCENE_THRESHOLD):
     """Writes the whole package; returns the manifest dict."""
     cfg = model.cfg
     assert len(tok) == cfg.vocab_size, f"tokenizer has {len(tok)} ids, model vocab_size is {cfg.vocab_size}"
@@ -139,7 +140,7 @@ def export_package(model: GVT, tok: ByteWordTokenizer, folder, package_id, name,
         "tasks": dict(TASKS),
         "generation": {"max_new_tokens": max_new_tokens},
         # Below the threshold the app says the image does not look like a Shapes World scene.
-        "scene_check": {"output": "scene_score", "threshold": SCENE_THRESHOLD, "domain": "Shapes World scene"},
+        "scene_check": {"output": "scene_score", "threshold": scene_threshold, "domain": "Shapes World scene"},
         "kv_cache": {"layers": cfg.lm_layers, "kv_heads": cfg.lm_heads, "head_dim": cfg.head_dim,
                      "max_length": cfg.max_positions},
         "files": {role: _file_entry(folder, path) for role, path in FILES.items()},

@@ -10,7 +10,7 @@ import argparse
 import json
 import os
 
-from .export import export_package
+from .export import SCENE_THRESHOLD, export_package
 from .model import load_model
 from .quantize import quantize_package
 from .tokenizer import ByteWordTokenizer
@@ -28,11 +28,15 @@ def main():
     ap.add_argument("--vision", choices=["fp32", "int8", "int4"], default="int8")
     ap.add_argument("--lm", choices=["fp32", "int8", "int4"], default="int8")
     ap.add_argument("--max-new-tokens", type=int, default=48)
+    ap.add_argument("--scene-threshold", type=float, default=SCENE_THRESHOLD,
+                    help="scene score below which the app says an image is no Shapes World scene (a run's own "
+                         "calibration: training/README.md, \"The scene check's threshold\")")
     args = ap.parse_args()
     model = load_model(args.run)
     tok = ByteWordTokenizer()
     fp32 = os.path.join(args.run, "package-fp32")
-    export_package(model, tok, fp32, "gvt-tiny", "GVT-tiny", DESCRIPTION, max_new_tokens=args.max_new_tokens)
+    export_package(model, tok, fp32, "gvt-tiny", "GVT-tiny", DESCRIPTION, max_new_tokens=args.max_new_tokens,
+                   scene_threshold=args.scene_threshold)
     manifest, counts = quantize_package(fp32, args.out, args.vision, args.lm, cpu_vision=True)
     sizes = {
         "fp32_bytes": sum(e["bytes"] for e in json.load(open(os.path.join(fp32, "manifest.json")))["files"].values()),
