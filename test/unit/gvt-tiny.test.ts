@@ -34,14 +34,13 @@ import { ROOT } from '../support/paths';
 
 type Scores = { count: number; identify: number; vqa: number; caption_exact: number };
 /** The shipped package's levels on 2000 fresh questions of each kind (400 for the sizes and claims), less the margin. */
-const SHIPPED_CLEAN = { count: 0.94, identify: 0.99, vqa: 0.98, caption_exact: 0.93 };
-const SHIPPED_PARAPHRASED = { count: 0.87, identify: 0.96, vqa: 0.96, caption_exact: 0.9 };
-const SHIPPED_PHOTOGRAPHED = { count: 0.93, identify: 0.97, vqa: 0.97, caption_exact: 0.88 };
-const SHIPPED_HALF = { count: 0.92 };
+const SHIPPED_CLEAN = { count: 0.96, identify: 0.98, vqa: 0.96, caption_exact: 0.91 };
+const SHIPPED_PARAPHRASED = { count: 0.92, identify: 0.95, vqa: 0.93, caption_exact: 0.87 };
+const SHIPPED_PHOTOGRAPHED = { count: 0.93, identify: 0.97, vqa: 0.96, caption_exact: 0.92 };
+const SHIPPED_HALF = { count: 0.96 };
 const SHIPPED_DOUBLE = { count: 0.89 };
-const SHIPPED_CLAIMS = { identify: 0.87 }; // all 400 of its questions are claims, so its margin is 400 questions'
+const SHIPPED_CLAIMS = { identify: 0.85 }; // all 400 of its questions are claims, so its margin is 400 questions'
 /** Tasks whose target the shipped package misses on 2000 questions: only the regression guard applies. */
-const SHORT_PARAPHRASED = ['count'];
 const SHORT_DOUBLE = ['count'];
 /** The share of 16:9 and 3:4 shots answered exactly as the square scene. */
 const ASPECT_AGREEMENT = 0.8;
@@ -53,7 +52,7 @@ const MODEL = join(ROOT, 'public/models/gvt-tiny');
 // objects beyond the spec's sizes may look less like a scene, and a few are tolerated there.
 const SETS: Record<string, { flags: string[]; seed: number; targets: Partial<Scores>; shipped: Partial<Scores>; short: string[]; maxFlagged: number }> = {
   clean: { flags: [], seed: 4242, targets: { count: 0.93, identify: 0.96, vqa: 0.95, caption_exact: 0.82 }, shipped: SHIPPED_CLEAN, short: [], maxFlagged: 0 },
-  paraphrased: { flags: ['--paraphrase'], seed: 4243, targets: { count: 0.88, identify: 0.93, vqa: 0.89, caption_exact: 0.76 }, shipped: SHIPPED_PARAPHRASED, short: SHORT_PARAPHRASED, maxFlagged: 0 },
+  paraphrased: { flags: ['--paraphrase'], seed: 4243, targets: { count: 0.88, identify: 0.93, vqa: 0.89, caption_exact: 0.76 }, shipped: SHIPPED_PARAPHRASED, short: [], maxFlagged: 0 },
   photographed: { flags: ['--photo'], seed: 4244, targets: { count: 0.89, identify: 0.94, vqa: 0.93, caption_exact: 0.76 }, shipped: SHIPPED_PHOTOGRAPHED, short: [], maxFlagged: 0 },
   'half-size': { flags: ['--scale', '0.5'], seed: 4246, targets: { count: 0.93 }, shipped: SHIPPED_HALF, short: [], maxFlagged: 3 },
   'double-size': { flags: ['--scale', '2'], seed: 4247, targets: { count: 0.93 }, shipped: SHIPPED_DOUBLE, short: SHORT_DOUBLE, maxFlagged: 3 },
