@@ -8,9 +8,9 @@
  *  - photographed cards, template wording (--photo);
  *  - objects half and twice the spec's size (--scale 0.5, --scale 2): count only;
  *  - Yes/No checks of a claim, held-out wording (--claims).
- * Each task must clear two floors, each about 2.5 standard errors below its
- * level at this sample size (100 questions a task):
- *  - targets: the issue's targets for that kind of set less that margin,
+ * Each task (100 questions here) must clear two floors:
+ *  - targets: the issue's targets for that kind of set less about 2.5
+ *    standard errors at this sample size,
  *    except where the shipped package falls short of the target on 2000
  *    questions (`short`, reported with figures in training/README.md);
  *  - SHIPPED: the level the shipped package measured on 2000 fresh questions
